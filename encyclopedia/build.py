@@ -1,0 +1,239 @@
+"""From records to rendered entries: cross-entry checks, dependency hashes, rendering.
+
+``prepare`` does everything that can fail, without writing anything: it reads the
+content folder, learns every entry's section ids, builds the render context, decides
+which entries must be re-rendered (their file or anything their HTML depends on
+changed), renders those in parallel under the CPU limit, and raises
+:class:`ContentError` with every problem found.  ``encyclopedia.sync`` then writes
+the result in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from django.urls import reverse
+
+from .errors import ContentError, Problem
+from .loader import ContentSet, read_content
+from .mdx.citations import CITATION_PATTERN
+from .mdx.glossary import compile_glossary
+from .mdx.wikilinks import WIKILINK_PATTERN
+from .records import EntryRecord
+from .rendering import RENDERER_FINGERPRINT, LinkTarget, PageInfo, RenderContext, RenderResult, fold_name
+from .workers import Job, run_jobs
+
+_WIKILINK = re.compile(WIKILINK_PATTERN)
+_CITATION = re.compile(CITATION_PATTERN)
+_CITE_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+
+
+@dataclass
+class StoredEntry:
+    """What the database holds about an entry, to skip work that is already done."""
+
+    source_hash: str
+    render_hash: str
+    section_ids: list[str]
+    dep_keys: dict
+
+
+@dataclass
+class Prepared:
+    content: ContentSet
+    context: RenderContext
+    render_hashes: dict[str, str] = field(default_factory=dict)
+    dep_keys: dict[str, dict] = field(default_factory=dict)
+    section_ids: dict[str, list[str]] = field(default_factory=dict)
+    rendered: dict[str, RenderResult] = field(default_factory=dict)  # only entries that changed
+    version: str = ""
+
+
+def entry_url(slug: str) -> str:
+    return reverse("entry-detail", args=[slug])
+
+
+def line_of_snippet(entry: EntryRecord, snippet: str) -> int:
+    index = entry.body.find(snippet) if snippet else -1
+    if index < 0:
+        return entry.body_line
+    return entry.body_line + entry.body.count("\n", 0, index)
+
+
+def _glossary_names_hash(content: ContentSet) -> str:
+    names = sorted((record.key, name) for record in content.glossary for name in record.names())
+    return hashlib.sha256(json.dumps(names).encode()).hexdigest()[:16]
+
+
+def scan_dependencies(entry: EntryRecord, content: ContentSet, glossary_hash: str, stored: StoredEntry | None) -> dict:
+    """Names the entry's source mentions: link targets, cited ids, glossary terms."""
+    if stored and stored.source_hash == entry.source_hash and stored.dep_keys.get("glossary") == glossary_hash:
+        return stored.dep_keys
+    links = sorted({m.group(1).split("|")[0].split("#")[0].strip() for m in _WIKILINK.finditer(entry.body)})
+    cites = sorted({key for m in _CITATION.finditer(entry.body) for key in _CITE_KEY.findall(m.group(1))})
+    pattern, exact, folded = compile_glossary(tuple(content.glossary))
+    terms: set[str] = set()
+    if pattern is not None:
+        from .mdx.glossary import _key_for
+        for match in pattern.finditer(entry.body):
+            key = _key_for(match.group(0), exact, folded)
+            if key:
+                terms.add(key)
+    return {"links": links, "cites": cites, "terms": sorted(terms), "glossary": glossary_hash}
+
+
+def render_hash(entry: EntryRecord, deps: dict, context: RenderContext, glossary: dict) -> str:
+    """Hash of everything the entry's HTML depends on."""
+    digest = hashlib.sha256()
+    digest.update(RENDERER_FINGERPRINT.encode())
+    digest.update(entry.source_hash.encode())
+    digest.update(b"draft" if entry.draft else b"public")
+    for name in deps["links"]:
+        target = context.resolve(name)
+        digest.update(repr((name, target and (target.slug, target.title, sorted(target.section_ids), target.draft,
+                                              target.url))).encode())
+    for key in deps["cites"]:
+        reference = context.references.get(key)
+        digest.update(repr((key, reference and reference.fingerprint())).encode())
+    for key in deps["terms"]:
+        record = glossary.get(key)
+        target = context.targets.get(record.entry) if record and record.entry else None
+        digest.update(repr((key, record and record.fingerprint(), target and (target.url, target.draft))).encode())
+    return digest.hexdigest()
+
+
+def _check_data_files(content: ContentSet, context: RenderContext) -> None:
+    glossary_path = (content.root / "glossary.yaml")
+    for record in content.glossary:
+        if record.entry and record.entry not in content.entries:
+            content.problem(glossary_path, record.line, f"glossary term `{record.term}`: no entry `{record.entry}`"
+                            f"{context.suggest(record.entry)}")
+    timeline_path = content.root / "timeline.yaml"
+    for step in content.timeline:
+        if step.entry and step.entry not in content.entries:
+            content.problem(timeline_path, step.line, f"timeline step `{step.key}`: no entry `{step.entry}`"
+                            f"{context.suggest(step.entry)}")
+        for key in step.cite:
+            if key not in content.references:
+                content.problem(timeline_path, step.line, f"timeline step `{step.key}`: no reference `{key}` in "
+                                f"references.yaml{context.suggest_reference(key)}")
+    for slug, entry in content.entries.items():
+        if entry.timeline and not content.timeline:
+            content.problem(entry.path, entry.line_of("timeline"), "`timeline: true` but content/timeline.yaml is "
+                            "missing or empty")
+
+
+def build_context(content: ContentSet, section_ids: dict[str, list[str]]) -> RenderContext:
+    targets = {
+        slug: LinkTarget(slug=slug, title=entry.title, url=entry_url(slug),
+                         section_ids=frozenset(section_ids.get(slug, ())), draft=entry.draft)
+        for slug, entry in content.entries.items()
+    }
+    for slug in content.broken:
+        targets.setdefault(slug, LinkTarget(slug=slug, title=slug, url=entry_url(slug), section_ids=frozenset(),
+                                            broken=True))
+    aliases: dict[str, str] = {}
+    for slug, entry in sorted(content.entries.items()):
+        aliases.setdefault(fold_name(entry.title), slug)
+        for alias in entry.aliases:
+            aliases.setdefault(fold_name(alias), slug)
+        for old in entry.redirect_from:
+            aliases.setdefault(fold_name(old), slug)
+    for slug in content.entries:  # a slug always wins over another entry's title or alias
+        aliases[fold_name(slug)] = slug
+    return RenderContext(targets=targets, aliases=aliases, references=dict(content.references),
+                         glossary=tuple(content.glossary), glossary_url=reverse("glossary"))
+
+
+def prepare(
+    content_dir: Path | str,
+    stored: dict[str, StoredEntry] | None = None,
+    *,
+    processes: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
+) -> Prepared:
+    """Read, check and render; raises ContentError listing every problem."""
+    stored = stored or {}
+    content = read_content(content_dir)
+    entries = content.entries
+
+    # 1. Section ids (a cheap block parse), reused for files that did not change.
+    section_ids: dict[str, list[str]] = {}
+    jobs = []
+    for slug, entry in entries.items():
+        known = stored.get(slug)
+        if known and known.source_hash == entry.source_hash and not force:
+            section_ids[slug] = list(known.section_ids)
+        else:
+            jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True))
+    empty_context = RenderContext()
+    for slug, outcome in run_jobs(jobs, empty_context, processes=processes).items():
+        entry = entries[slug]
+        if outcome.failure:
+            content.problem(entry.path, entry.body_line, outcome.failure)
+            continue
+        ids, problems = outcome.sections
+        section_ids[slug] = ids
+        for snippet, message in problems:
+            content.problem(entry.path, line_of_snippet(entry, snippet), message)
+
+    context = build_context(content, section_ids)
+    _check_data_files(content, context)
+
+    # 2. What each entry depends on, and which entries must be rendered again.
+    glossary_hash = _glossary_names_hash(content)
+    glossary = {record.key: record for record in content.glossary}
+    prepared = Prepared(content=content, context=context, section_ids=section_ids)
+    render_jobs = []
+    for slug, entry in entries.items():
+        deps = scan_dependencies(entry, content, glossary_hash, stored.get(slug))
+        prepared.dep_keys[slug] = deps
+        prepared.render_hashes[slug] = render_hash(entry, deps, context, glossary)
+        known = stored.get(slug)
+        if force or not known or known.render_hash != prepared.render_hashes[slug]:
+            render_jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug, draft=entry.draft)))
+
+    # 3. Render what changed, on every core.
+    for slug, outcome in run_jobs(render_jobs, context, processes=processes, on_progress=on_progress).items():
+        entry = entries[slug]
+        if outcome.failure:
+            content.problem(entry.path, entry.body_line, outcome.failure)
+            continue
+        result = outcome.result
+        for snippet, message in result.problems:
+            content.problem(entry.path, line_of_snippet(entry, snippet), message)
+        prepared.rendered[slug] = result
+
+    if content.problems:
+        raise ContentError(content.problems)
+    prepared.version = content_version(prepared)
+    return prepared
+
+
+def content_version(prepared: Prepared) -> str:
+    digest = hashlib.sha256(RENDERER_FINGERPRINT.encode())
+    content = prepared.content
+    for slug in sorted(prepared.render_hashes):
+        entry = content.entries[slug]
+        digest.update(repr((slug, prepared.render_hashes[slug], entry.title, entry.summary, entry.category,
+                            entry.aliases, str(entry.reviewed), entry.redirect_from, entry.draft, entry.timeline,
+                            entry.diagram, entry.path)).encode())
+    for key in sorted(content.categories):
+        digest.update(repr(content.categories[key]).encode())
+    for key in sorted(content.references):
+        digest.update(content.references[key].fingerprint().encode())
+    for record in content.glossary:
+        digest.update(record.fingerprint().encode())
+    for step in content.timeline:
+        digest.update(repr(step).encode())
+    return digest.hexdigest()[:20]
+
+
+def problems_of(exc: ContentError) -> list[Problem]:
+    return exc.problems

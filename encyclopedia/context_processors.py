@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "BASE_URL": settings.BASE_URL,
+        "DEBUG": settings.DEBUG,
+    }

@@ -1,0 +1,50 @@
+"""Load the content folder into the database: all or nothing."""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from encyclopedia.errors import ContentError
+from encyclopedia.sync import LoadBusy, database_ready, load_content
+
+
+class Command(BaseCommand):
+    help = "Read, check, render and store every entry in the content folder (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content-dir", default=None, help="the content folder (default: IMMUNOREF_CONTENT_DIR or content/)")
+        parser.add_argument("--force", action="store_true", help="render every entry again, changed or not")
+        parser.add_argument("--processes", type=int, default=None, help="worker processes (default: one per core)")
+
+    def handle(self, *args, content_dir=None, force=False, processes=None, verbosity=1, **options):
+        problem = database_ready()
+        if problem:
+            self.stderr.write(f"error: {problem}")
+            sys.exit(1)
+        show_progress = verbosity >= 1 and self.stdout.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if show_progress:
+                self.stdout.write(f"\rRendering {done}/{total} entries", ending="")
+                self.stdout.flush()
+
+        try:
+            report = load_content(content_dir or settings.CONTENT_DIR, processes=processes, on_progress=progress, force=force)
+        except ContentError as exc:
+            if show_progress:
+                self.stdout.write("")
+            for item in exc.problems:
+                self.stderr.write(str(item))
+            self.stderr.write(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found; "
+                              "nothing was changed (the site keeps serving the content loaded before)")
+            sys.exit(1)
+        except LoadBusy as exc:
+            self.stderr.write(f"error: {exc}")
+            sys.exit(1)
+        if show_progress:
+            self.stdout.write("")
+        if verbosity >= 1:
+            self.stdout.write(f"Loaded content: {report.summary()}")

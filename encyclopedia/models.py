@@ -1,0 +1,192 @@
+"""What the site serves: entries with their stored, pre-rendered HTML, and what links them.
+
+Nothing here parses Markdown: the loader renders once and stores the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Category(models.Model):
+    key = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    order = models.IntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("category-detail", args=[self.key])
+
+
+class EntryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(draft=False)
+
+    def visible(self, include_drafts: bool = False):
+        return self if include_drafts else self.published()
+
+    def listing(self):
+        """Only the columns lists of entries need (never the stored HTML)."""
+        return self.only("slug", "title", "summary", "category_id", "reviewed", "draft")
+
+
+class Entry(models.Model):
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
+    aliases = models.JSONField(default=list)
+    reviewed = models.DateField()
+    draft = models.BooleanField(default=False)
+    timeline = models.BooleanField(default=False)
+    diagram = models.CharField(max_length=50, blank=True)
+
+    source_path = models.CharField(max_length=500)
+    source_hash = models.CharField(max_length=64)
+    render_hash = models.CharField(max_length=64)
+    dep_keys = models.JSONField(default=dict)  # names found in the source: links, citations, terms
+
+    body_html = models.TextField()
+    toc = models.JSONField(default=list)
+    section_ids = models.JSONField(default=list)
+    plain_text = models.TextField(blank=True)
+    headings_text = models.TextField(blank=True)
+    word_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField()
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["category", "title"]), models.Index(fields=["-reviewed"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("entry-detail", args=[self.slug])
+
+    @property
+    def next_review_due(self) -> dt.date:
+        months = settings.REVIEW_INTERVAL_MONTHS
+        year = self.reviewed.year + (self.reviewed.month - 1 + months) // 12
+        month = (self.reviewed.month - 1 + months) % 12 + 1
+        day = min(self.reviewed.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                                      31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+        return dt.date(year, month, day)
+
+
+class Redirect(models.Model):
+    """An old slug (``redirect_from``) that answers 301 to its entry."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="redirects")
+
+
+class RemovedEntry(models.Model):
+    """An entry whose file is gone: its URL answers 410 Gone."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    removed_at = models.DateTimeField()
+
+
+class Reference(models.Model):
+    key = models.CharField(max_length=200, unique=True)
+    text = models.TextField()  # Vancouver-style plain text
+    csl = models.JSONField(default=dict)
+    doi = models.CharField(max_length=300, blank=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class Citation(models.Model):
+    """One reference as cited by one entry: its number there and the sections citing it."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="citations")
+    number = models.IntegerField()
+    sections = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["entry", "number"]
+        constraints = [models.UniqueConstraint(fields=["entry", "reference"], name="unique_citation")]
+
+
+class Link(models.Model):
+    """A cross-link from one entry to another (a section of it)."""
+
+    source = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="links_in")
+    section = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target", "section"], name="unique_link")]
+
+
+class GlossaryTerm(models.Model):
+    key = models.SlugField(max_length=200, unique=True)
+    term = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=50, blank=True)
+    definition = models.TextField()
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="glossary_terms")
+    also = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class TimelineStep(models.Model):
+    key = models.SlugField(max_length=100, unique=True)
+    order = models.IntegerField()
+    title = models.CharField(max_length=200)
+    duration = models.CharField(max_length=200)
+    text = models.TextField()
+    entry_slug = models.CharField(max_length=200, blank=True)
+    references = models.JSONField(default=list)  # [{"key":…, "text":…, "doi_url":…, "pubmed_url":…}]
+
+    class Meta:
+        ordering = ["order"]
+
+
+class ContentState(models.Model):
+    """One row: the version of what is loaded (for ETags and page-cache keys)."""
+
+    version = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+    entry_count = models.IntegerField(default=0)
+
+    @classmethod
+    def current_version(cls) -> str:
+        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
+        return row or "empty"

@@ -1,0 +1,297 @@
+"""Write a prepared content set to the database in one transaction.
+
+All or nothing: either every change lands (entries, links, citations, glossary,
+timeline, redirects, removals, the search index and the content version) or none
+does, and readers keep seeing the previous content until the commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import search
+from .bibliography import vancouver_text
+from .build import Prepared, StoredEntry, prepare
+from .models import (
+    Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
+)
+
+
+class LoadBusy(Exception):
+    """Another load is running."""
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rendered: int = 0
+    seconds: float = 0.0
+    version: str = ""
+
+    def summary(self) -> str:
+        return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.removed} removed in {self.seconds:.1f} s")
+
+
+def stored_entries() -> dict[str, StoredEntry]:
+    rows = Entry.objects.values_list("slug", "source_hash", "render_hash", "section_ids", "dep_keys")
+    return {slug: StoredEntry(source, render, list(ids or []), deps or {}) for slug, source, render, ids, deps in rows}
+
+
+@contextlib.contextmanager
+def load_lock():
+    """One load at a time: a second one is refused with a clear message."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [0x1AAC0DE])
+            if not cursor.fetchone()[0]:
+                raise LoadBusy("another content load is running; wait for it to finish and try again")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [0x1AAC0DE])
+        return
+    name = settings.DATABASES["default"]["NAME"]
+    lock_path = Path(f"{name}.load.lock") if str(name) not in {":memory:", ""} and "mode=memory" not in str(name) \
+        else Path(settings.BASE_DIR) / ".memory-db.load.lock"
+    handle = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LoadBusy("another content load is running; wait for it to finish and try again") from None
+        yield
+    finally:
+        handle.close()
+
+
+def load_content(content_dir=None, *, processes=None, on_progress=None, force: bool = False) -> LoadReport:
+    """Read, check, render and store the content folder.  Raises ContentError or LoadBusy."""
+    started = time.monotonic()
+    content_dir = Path(content_dir or settings.CONTENT_DIR)
+    with load_lock():
+        prepared = prepare(content_dir, stored_entries(), processes=processes, on_progress=on_progress, force=force)
+        report = write(prepared)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _entry_fields(prepared: Prepared, slug: str, categories: dict[str, Category]) -> dict:
+    entry = prepared.content.entries[slug]
+    return {
+        "title": entry.title,
+        "summary": entry.summary,
+        "category": categories[entry.category],
+        "aliases": list(entry.aliases),
+        "reviewed": entry.reviewed,
+        "draft": entry.draft,
+        "timeline": entry.timeline,
+        "diagram": entry.diagram,
+        "source_path": entry.path,
+        "source_hash": entry.source_hash,
+        "render_hash": prepared.render_hashes[slug],
+        "dep_keys": prepared.dep_keys[slug],
+        "section_ids": prepared.section_ids.get(slug, []),
+    }
+
+
+def _rendered_fields(prepared: Prepared, slug: str) -> dict:
+    result = prepared.rendered[slug]
+    return {
+        "body_html": result.html,
+        "toc": result.toc,
+        "plain_text": result.plain_text,
+        "headings_text": result.headings_text,
+        "word_count": len(result.plain_text.split()),
+    }
+
+
+@transaction.atomic
+def write(prepared: Prepared) -> LoadReport:
+    report = LoadReport(version=prepared.version)
+    content = prepared.content
+    now = timezone.now()
+
+    categories = _sync_categories(content)
+    references = _sync_references(content)
+
+    existing = {entry.slug: entry for entry in Entry.objects.all().defer("body_html", "plain_text")}
+    changed: list[Entry] = []
+    for slug in sorted(content.entries):
+        fields = _entry_fields(prepared, slug, categories)
+        entry = existing.get(slug)
+        if entry is None:
+            entry = Entry(slug=slug, changed_at=now, **fields, **_rendered_fields(prepared, slug))
+            entry.save()
+            report.created += 1
+            changed.append(entry)
+            continue
+        metadata_changed = any(getattr(entry, name) != value for name, value in fields.items())
+        if slug in prepared.rendered:
+            for name, value in {**fields, **_rendered_fields(prepared, slug)}.items():
+                setattr(entry, name, value)
+            entry.changed_at = now
+            entry.save()
+            report.updated += 1
+            changed.append(entry)
+        elif metadata_changed:
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            entry.save(update_fields=list(fields))
+            report.updated += 1
+            changed.append(entry)
+        else:
+            report.unchanged += 1
+    report.rendered = len(prepared.rendered)
+
+    gone = [entry for slug, entry in existing.items() if slug not in content.entries]
+    if gone:
+        search.remove_from_index([entry.pk for entry in gone])
+        for entry in gone:
+            RemovedEntry.objects.update_or_create(slug=entry.slug, defaults={"title": entry.title, "removed_at": now})
+        Entry.objects.filter(pk__in=[entry.pk for entry in gone]).delete()
+        report.removed = len(gone)
+    RemovedEntry.objects.filter(slug__in=list(content.entries)).delete()
+
+    by_slug = {entry.slug: entry for entry in Entry.objects.only("id", "slug")}
+    _sync_links_and_citations(prepared, by_slug, references)
+    _sync_redirects(content, by_slug)
+    _sync_glossary(content, by_slug)
+    _sync_timeline(content)
+    Category.objects.exclude(key__in=list(content.categories)).delete()
+    Reference.objects.exclude(key__in=list(content.references)).delete()
+
+    search.update_index([entry.pk for entry in changed], rebuild=not existing)
+    ContentState.objects.update_or_create(
+        pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries)}
+    )
+    return report
+
+
+def _sync_categories(content) -> dict[str, Category]:
+    categories = {category.key: category for category in Category.objects.all()}
+    for key, record in content.categories.items():
+        values = {"title": record.title, "order": record.order, "description": record.description}
+        category = categories.get(key)
+        if category is None:
+            categories[key] = Category.objects.create(key=key, **values)
+        elif any(getattr(category, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(category, name, value)
+            category.save()
+    return categories
+
+
+def _sync_references(content) -> dict[str, Reference]:
+    references = {reference.key: reference for reference in Reference.objects.all()}
+    for key, record in content.references.items():
+        values = {"text": vancouver_text(record), "csl": dataclasses.asdict(record), "doi": record.doi,
+                  "pmid": record.pmid, "url": record.url}
+        reference = references.get(key)
+        if reference is None:
+            references[key] = Reference.objects.create(key=key, **values)
+        elif any(getattr(reference, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(reference, name, value)
+            reference.save()
+    return references
+
+
+def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], references) -> None:
+    rendered = [by_slug[slug].pk for slug in prepared.rendered]
+    Link.objects.filter(source_id__in=rendered).delete()
+    Citation.objects.filter(entry_id__in=rendered).delete()
+    links, citations = [], []
+    for slug, result in prepared.rendered.items():
+        source = by_slug[slug]
+        for target_slug, section in result.links:
+            if target_slug in by_slug:
+                links.append(Link(source=source, target=by_slug[target_slug], section=section))
+        numbers: dict[str, int] = {}
+        sections: dict[str, list[str]] = {}
+        for key, number, section in result.citations:
+            numbers.setdefault(key, number)
+            places = sections.setdefault(key, [])
+            if section not in places:
+                places.append(section)
+        for key, number in numbers.items():
+            citations.append(Citation(entry=source, reference=references[key], number=number, sections=sections[key]))
+    Link.objects.bulk_create(links, batch_size=500)
+    Citation.objects.bulk_create(citations, batch_size=500)
+
+
+def _sync_redirects(content, by_slug) -> None:
+    wanted = {old: by_slug[slug].pk for slug, entry in content.entries.items() for old in entry.redirect_from}
+    current = dict(Redirect.objects.values_list("old_slug", "entry_id"))
+    if current == wanted:
+        return
+    Redirect.objects.all().delete()
+    Redirect.objects.bulk_create([Redirect(old_slug=old, entry_id=pk) for old, pk in sorted(wanted.items())])
+    RemovedEntry.objects.filter(slug__in=list(wanted)).delete()
+
+
+def _sync_glossary(content, by_slug) -> None:
+    wanted = [
+        (record.key, record.term, record.abbreviation, record.definition,
+         by_slug[record.entry].pk if record.entry in by_slug else None, list(record.also))
+        for record in content.glossary
+    ]
+    current = list(GlossaryTerm.objects.order_by("id").values_list("key", "term", "abbreviation", "definition",
+                                                                    "entry_id", "also"))
+    if current == wanted:
+        return
+    GlossaryTerm.objects.all().delete()
+    GlossaryTerm.objects.bulk_create([
+        GlossaryTerm(key=key, term=term, abbreviation=abbreviation, definition=definition, entry_id=entry_id, also=also)
+        for key, term, abbreviation, definition, entry_id, also in wanted
+    ])
+
+
+def _sync_timeline(content) -> None:
+    references = content.references
+    wanted = [
+        (step.key, order, step.title, step.duration, step.text, step.entry,
+         [{"key": key, "text": vancouver_text(references[key]), "doi_url": references[key].doi_url,
+           "pubmed_url": references[key].pubmed_url, "url": references[key].url} for key in step.cite])
+        for order, step in enumerate(content.timeline, start=1)
+    ]
+    current = list(TimelineStep.objects.order_by("order").values_list("key", "order", "title", "duration", "text",
+                                                                       "entry_slug", "references"))
+    if current == wanted:
+        return
+    TimelineStep.objects.all().delete()
+    TimelineStep.objects.bulk_create([
+        TimelineStep(key=key, order=order, title=title, duration=duration, text=text, entry_slug=entry_slug,
+                     references=refs)
+        for key, order, title, duration, text, entry_slug, refs in wanted
+    ])
+
+
+def database_ready() -> str | None:
+    """None when the database is there and migrated, else a message saying what to do."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # the database itself cannot be reached
+        return f"the database cannot be opened ({exc}); check DATABASE_URL"
+    if plan:
+        return "the database is not migrated; run `python manage.py migrate` (or `make run`)"
+    return None
+
+
+

@@ -1,0 +1,156 @@
+"""Pages.  Each is built from stored, pre-rendered HTML with a small, fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from .models import Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep
+
+OVERVIEW_SLUG = "immune-cell-infusion"
+RELATED_LIMIT = 6
+
+
+def _entries(request):
+    return Entry.objects.visible(include_drafts=settings.DEBUG)
+
+
+def home(request):
+    entries = list(_entries(request).listing().order_by("title"))
+    by_category: dict[int, list[Entry]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.category_id, []).append(entry)
+    categories = [(category, by_category.get(category.pk, [])) for category in Category.objects.all()]
+    recent = sorted(entries, key=lambda entry: (entry.reviewed, entry.title), reverse=True)[:6]
+    overview = next((entry for entry in entries if entry.slug == OVERVIEW_SLUG), None)
+    return render(request, "encyclopedia/home.html", {
+        "categories": [(category, items) for category, items in categories if items],
+        "recent": recent,
+        "overview": overview,
+        "entry_count": len(entries),
+    })
+
+
+def entry_index(request):
+    letters: OrderedDict[str, list] = OrderedDict()
+    for entry in _entries(request).listing().select_related("category").order_by("title"):
+        letter = entry.title[:1].upper()
+        letters.setdefault(letter if letter.isalpha() else "#", []).append(entry)
+    return render(request, "encyclopedia/entry_index.html", {"letters": letters})
+
+
+def category_detail(request, key):
+    category = get_object_or_404(Category, key=key)
+    entries = list(_entries(request).listing().filter(category=category).order_by("title"))
+    return render(request, "encyclopedia/category_detail.html", {"category": category, "entries": entries})
+
+
+def _related(entry: Entry, visible) -> list[Entry]:
+    """Same category first, then by the links the entries share."""
+    outgoing = set(Link.objects.filter(source=entry).values_list("target_id", flat=True))
+    incoming = set(Link.objects.filter(target=entry).values_list("source_id", flat=True))
+    neighbours = outgoing | incoming
+    shared = Counter(
+        Link.objects.filter(target_id__in=outgoing).exclude(source=entry).values_list("source_id", flat=True)
+    )
+    for pk in neighbours:
+        shared[pk] += 2
+    candidates = list(visible.listing().filter(pk__in=set(shared) | set(
+        visible.filter(category_id=entry.category_id).values_list("pk", flat=True))).exclude(pk=entry.pk))
+    candidates.sort(key=lambda other: (other.category_id != entry.category_id, -shared.get(other.pk, 0), other.title))
+    return candidates[:RELATED_LIMIT]
+
+
+def entry_detail(request, slug):
+    visible = _entries(request)
+    entry = visible.select_related("category").filter(slug=slug).first()
+    if entry is None:
+        redirect = Redirect.objects.select_related("entry").filter(old_slug=slug).first()
+        if redirect and (settings.DEBUG or not redirect.entry.draft):
+            return HttpResponsePermanentRedirect(redirect.entry.get_absolute_url())
+        removed = RemovedEntry.objects.filter(slug=slug).first()
+        if removed:
+            return render(request, "encyclopedia/gone.html", {"removed": removed}, status=410)
+        raise Http404(f"No entry {slug}")
+    siblings = list(visible.filter(category_id=entry.category_id).order_by("title").values_list("slug", "title"))
+    position = next(index for index, (other, _title) in enumerate(siblings) if other == entry.slug)
+    previous_entry = siblings[position - 1] if position > 0 else None
+    next_entry = siblings[position + 1] if position + 1 < len(siblings) else None
+    backlinks = list(visible.listing().filter(links_out__target=entry).distinct().order_by("title"))
+    timeline = list(TimelineStep.objects.all()) if entry.timeline else []
+    return render(request, "encyclopedia/entry_detail.html", {
+        "entry": entry,
+        "category": entry.category,
+        "previous_entry": previous_entry,
+        "next_entry": next_entry,
+        "backlinks": backlinks,
+        "related": _related(entry, visible),
+        "timeline": timeline,
+        "permalink": settings.BASE_URL + entry.get_absolute_url(),
+        "show_toc": len(entry.toc) >= 3,
+    })
+
+
+def glossary(request):
+    terms = list(GlossaryTerm.objects.select_related("entry").order_by("term"))
+    letters: OrderedDict[str, list] = OrderedDict()
+    for term in sorted(terms, key=lambda t: t.term.casefold()):
+        letter = term.term[:1].upper()
+        letters.setdefault(letter if letter.isalpha() else "#", []).append(term)
+    return render(request, "encyclopedia/glossary.html", {"letters": letters, "terms": terms})
+
+
+def reference_index(request):
+    visible = _entries(request)
+    citations = Citation.objects.filter(entry__in=visible).select_related("entry").order_by("entry__title")
+    references = Reference.objects.prefetch_related(Prefetch("citations", queryset=citations))
+    return render(request, "encyclopedia/reference_index.html", {"references": references})
+
+
+def about(request):
+    return render(request, "encyclopedia/about.html")
+
+
+def not_found(request, exception=None):
+    return render(request, "encyclopedia/404.html", status=404)
+
+
+def server_error(request):
+    from django.template import loader
+
+    from django.http import HttpResponseServerError
+    template = loader.get_template("encyclopedia/500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))
+
+
+def bad_request(request, exception=None):
+    return render(request, "encyclopedia/400.html", status=400)
+
+
+def entry_url(slug: str) -> str:
+    return reverse("entry-detail", args=[slug])
+
+
+def search(request):
+    """Placeholder until the search issue lands: title and alias containment."""
+    query = request.GET.get("q", "")[:200].strip()
+    results = []
+    if query:
+        results = list(_entries(request).listing().filter(title__icontains=query)[:50])
+    return render(request, "encyclopedia/search.html", {"query": query, "results": results})
+
+
+def search_suggest(request):
+    from django.http import JsonResponse
+
+    query = request.GET.get("q", "")[:200].strip()
+    results = []
+    if query:
+        results = [{"title": entry.title, "url": entry.get_absolute_url()}
+                   for entry in _entries(request).listing().filter(title__istartswith=query)[:10]]
+    return JsonResponse({"results": results})

@@ -1,0 +1,176 @@
+"""Render entries in worker processes, in parallel, each job under a CPU-time limit.
+
+A pathological entry (deep nesting, a quadratic corner of the Markdown parser) is
+stopped by ``RLIMIT_CPU`` in its worker and reported as "too complex to render"; a
+wall-clock backstop kills a worker that still does not answer (a C loop that never
+returns to Python), and a fresh worker takes its place.  CPU time, unlike wall-clock
+time, holds on a busy machine.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Callable
+
+from .rendering import PageInfo, RenderContext, Renderer, RenderResult
+
+CPU_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_CPU_SECONDS", "2"))
+WALL_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_WALL_SECONDS", "30"))
+TOO_COMPLEX = (
+    "the entry is too complex to render (it hit the {seconds:g}-second CPU limit): look for very deep "
+    "nesting, a very long run of unclosed brackets or backticks, or an oversized table, and simplify it"
+)
+
+
+class CpuLimitExceeded(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    body: str
+    page: PageInfo
+    sections_only: bool = False
+
+
+@dataclass
+class Outcome:
+    key: str
+    result: RenderResult | None = None
+    sections: tuple[list[str], list[tuple[str, str]]] | None = None
+    failure: str = ""  # a message for the editor when the job could not finish
+
+
+def _raise_cpu_exceeded(signum, frame):
+    raise CpuLimitExceeded()
+
+
+def _cpu_used() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_one(renderer: Renderer, job: Job) -> Outcome:
+    """Run one job in this process under the CPU limit (the worker's inner step)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = math.ceil(_cpu_used() + CPU_SECONDS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    try:
+        if job.sections_only:
+            return Outcome(job.key, sections=renderer.section_ids(job.body))
+        return Outcome(job.key, result=renderer.render(job.body, job.page))
+    except (CpuLimitExceeded, RecursionError, MemoryError):
+        return Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY if hard == resource.RLIM_INFINITY else hard, hard))
+
+
+def _worker_main(connection, context: RenderContext) -> None:
+    signal.signal(signal.SIGXCPU, _raise_cpu_exceeded)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    renderer = Renderer(context)
+    try:
+        while True:
+            job = connection.recv()
+            if job is None:
+                break
+            try:
+                outcome = run_one(renderer, job)
+            except Exception as exc:  # a bug, not the editor's mistake: report it plainly
+                outcome = Outcome(job.key, failure=f"the renderer failed unexpectedly ({type(exc).__name__}: {exc})")
+            connection.send(outcome)
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        pass
+    finally:
+        os._exit(0)  # never run inherited finalizers (database connections belong to the parent)
+
+
+class _Worker:
+    def __init__(self, ctx, context: RenderContext):
+        parent, child = ctx.Pipe()
+        self.connection = parent
+        self.process = ctx.Process(target=_worker_main, args=(child, context), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: Job | None = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def run_jobs(
+    jobs: list[Job],
+    context: RenderContext,
+    processes: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Outcome]:
+    """Run jobs on up to ``processes`` workers (default: every core); results by job key."""
+    outcomes: dict[str, Outcome] = {}
+    if not jobs:
+        return outcomes
+    from django.db import connections
+
+    connections.close_all()  # forked workers must not share the parent's database sockets
+    ctx = multiprocessing.get_context("fork")
+    count = max(1, min(processes or os.cpu_count() or 1, len(jobs)))
+    workers = [_Worker(ctx, context) for _ in range(count)]
+    queue = deque(jobs)
+    total = len(jobs)
+    try:
+        while len(outcomes) < total:
+            for worker in workers:
+                if worker.job is None and queue:
+                    worker.job = queue.popleft()
+                    worker.started = time.monotonic()
+                    worker.connection.send(worker.job)
+            busy = {worker.connection: worker for worker in workers if worker.job is not None}
+            for connection in wait(list(busy), timeout=0.5):
+                worker = busy[connection]
+                try:
+                    outcome = connection.recv()
+                except (EOFError, OSError):
+                    outcome = Outcome(worker.job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
+                    workers[workers.index(worker)] = _replace(worker, ctx, context)
+                outcomes[outcome.key] = outcome
+                worker.job = None
+                if on_progress:
+                    on_progress(len(outcomes), total)
+            now = time.monotonic()
+            for index, worker in enumerate(workers):
+                if worker.job is not None and now - worker.started > WALL_SECONDS:
+                    outcomes[worker.job.key] = Outcome(worker.job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
+                    workers[index] = _replace(worker, ctx, context)
+                    if on_progress:
+                        on_progress(len(outcomes), total)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return outcomes
+
+
+def _replace(worker: _Worker, ctx, context: RenderContext) -> _Worker:
+    worker.stop(kill=True)
+    return _Worker(ctx, context)

@@ -1,0 +1,211 @@
+"""ImmunoRef settings: one module, driven by environment variables.
+
+Environment:
+- ``DATABASE_URL``: default SQLite file ``db.sqlite3`` in the project folder;
+  ``postgres://user:password@host:port/name`` switches to PostgreSQL (psycopg 3).
+- ``DJANGO_DEBUG``: ``1`` turns DEBUG on (default off).
+- ``DJANGO_SECRET_KEY``: default a key generated once into ``.secret_key`` (git-ignored).
+- ``DJANGO_ALLOWED_HOSTS``: comma-separated; default the loopback names.
+- ``DJANGO_HTTPS``: ``1`` when a TLS-terminating proxy is in front (HSTS, secure cookies,
+  SSL redirect, trusted ``X-Forwarded-Proto``).
+- ``IMMUNOREF_CONTENT_DIR``: the content folder (default ``content/``).
+- ``IMMUNOREF_BASE_URL``: the public origin, for canonical URLs, sitemaps and feeds.
+- ``IMMUNOREF_CACHE_URL``: a shared cache for rendered pages (``redis://…``,
+  ``memcached://…``); default local memory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+def _generated_secret_key() -> str:
+    """Read the project's generated key, creating it on first use."""
+    path = BASE_DIR / ".secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+DEBUG = env_flag("DJANGO_DEBUG")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _generated_secret_key()
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+HTTPS = env_flag("DJANGO_HTTPS")
+
+CONTENT_DIR = Path(os.environ.get("IMMUNOREF_CONTENT_DIR") or BASE_DIR / "content").resolve()
+BASE_URL = (os.environ.get("IMMUNOREF_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = "ImmunoRef"
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("IMMUNOREF_REVIEW_MONTHS", "12"))
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
+    "encyclopedia",
+]
+
+MIDDLEWARE = [
+    "encyclopedia.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "encyclopedia.middleware.ContentReloadMiddleware",
+]
+
+ROOT_URLCONF = "immunoref.urls"
+WSGI_APPLICATION = "immunoref.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "encyclopedia.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=None,  # persistent connections: pages are one or two queries
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A read-mostly site: WAL lets pages be served while a load writes.
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA mmap_size=268435456;"
+            "PRAGMA cache_size=-32000;"
+            "PRAGMA temp_store=MEMORY;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_cache_url = os.environ.get("IMMUNOREF_CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://")):
+    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+elif _cache_url.startswith("memcached://"):
+    _cache_backend = {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "LOCATION": _cache_url.removeprefix("memcached://"),
+    }
+else:
+    _cache_backend = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "immunoref-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+CACHES = {"default": _cache_backend}
+PAGE_CACHE_SECONDS = int(os.environ.get("IMMUNOREF_PAGE_CACHE_SECONDS", "600"))
+CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 3600
+
+# Security headers on every response.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "encyclopedia.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # Django's request logger names the path; never the client's address.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

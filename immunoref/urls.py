@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("encyclopedia.urls")),
+]
+
+handler400 = "encyclopedia.views.bad_request"
+handler404 = "encyclopedia.views.not_found"
+handler500 = "encyclopedia.views.server_error"

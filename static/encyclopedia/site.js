@@ -1,0 +1,1 @@
+/* ImmunoRef progressive enhancements */
