@@ -131,9 +131,8 @@ def run_jobs(
     outcomes: dict[str, Outcome] = {}
     if not jobs:
         return outcomes
-    from django.db import connections
-
-    connections.close_all()  # forked workers must not share the parent's database sockets
+    # Forked workers inherit the parent's database sockets but never touch them, and
+    # leave with os._exit, so no finalizer of theirs can write to a shared connection.
     ctx = multiprocessing.get_context("fork")
     count = max(1, min(processes or os.cpu_count() or 1, len(jobs)))
     workers = [_Worker(ctx, context) for _ in range(count)]

@@ -1,0 +1,76 @@
+# ImmunoRef: `make run` serves the site, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+TOOLS := .test-tools
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run dev test test-sqlite test-postgres install install-test browser-deps bench check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs the project; re-runs only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser-deps
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download),
+# axe-core and the Nu Html Checker from the npm registry.
+browser-deps:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -f $(TOOLS)/node_modules/axe-core/axe.min.js -a -f $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar || \
+	  { mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --prefix $(TOOLS) axe-core@4 vnu-jar@24 >/dev/null; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+prepare: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py loadcontent
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+run: prepare
+	@echo "ImmunoRef on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	exec $(BIN)/gunicorn immunoref.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
+
+dev: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py loadcontent || true
+	DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+check: install
+	$(BIN)/python manage.py checkcontent --strict
+
+# The whole suite on SQLite (browser tests included), then every database test again
+# on a throwaway PostgreSQL server.
+test: install-test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres:
+	$(BIN)/python tests/with_postgres.py -- $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
+
+bench: install-test
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf staticfiles $(TOOLS) .pytest_cache

@@ -1,0 +1,33 @@
+"""Shared fixtures: small content folders built in the tests, and loading them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.contentkit import ContentFolder
+
+
+@pytest.fixture
+def content(tmp_path) -> ContentFolder:
+    """A small, valid content folder in a temporary directory (see tests/contentkit.py)."""
+    return ContentFolder.minimal(tmp_path / "content")
+
+
+@pytest.fixture
+def load(settings, db):
+    """load(folder) loads a content folder into the test database and returns the report."""
+    from encyclopedia.sync import load_content
+
+    def _load(folder: ContentFolder | Path, **options):
+        root = folder.root if isinstance(folder, ContentFolder) else Path(folder)
+        settings.CONTENT_DIR = root
+        return load_content(root, processes=options.pop("processes", 2), **options)
+
+    return _load
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
