@@ -83,7 +83,7 @@ def quote_hint(field: str, node: ScalarNode) -> str:
 
 def text(node: Node, field: str, *, allow_empty: bool = False, max_length: int | None = None) -> str:
     """A text value: a YAML string, never a value YAML turned into something else."""
-    if isinstance(node, ScalarNode) and node.tag != STR and node.style is None and node.value != "":
+    if isinstance(node, ScalarNode) and node.tag != STR and not node.style and node.value != "":
         raise NodeError(
             line(node),
             f"`{field}` must be text, but YAML reads `{node.value}` as {kind(node)}; {quote_hint(field, node)}",
