@@ -280,6 +280,10 @@ def read_entry(content: ContentSet, path: Path, raw: bytes) -> EntryRecord | Non
     if len(content.problems) > before and len(text) > 200_000:
         return None
     parts = split_front_matter(text)
+    if parts is None and re.match(r"---[ \t]*\n", text):
+        content.problem(shown, 1, "the front matter that starts on line 1 is never closed: add a line `---` "
+                        "after its last field, before the entry's text")
+        return None
     if parts is None:
         content.problem(shown, 1, "missing front matter: start the file with a line `---`, then `title:`, "
                         "`summary:`, `category:` and `reviewed:` lines, then a line `---`")
@@ -398,6 +402,8 @@ def check_entry_set(content: ContentSet) -> None:
     claimed: dict[str, tuple[str, str]] = {}  # folded name -> (slug, what)
     for slug, entry in content.entries.items():
         claimed[_fold(slug)] = (slug, "slug")
+    for slug, entry in sorted(content.entries.items()):
+        claimed.setdefault(_fold(entry.title), (slug, "title"))
     for slug, entry in sorted(content.entries.items()):
         if entry.category and entry.category not in content.categories and content.categories:
             content.problem(entry.path, entry.line_of("category"),

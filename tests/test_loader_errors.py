@@ -156,3 +156,15 @@ def test_missing_content_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ContentError) as exc:
         load_content(tmp_path / "nowhere")
     assert "content folder does not exist" in str(exc.value)
+
+
+@pytest.mark.django_db
+def test_unclosed_front_matter_says_so(content):
+    content.write("open.md", "---\ntitle: T\nsummary: s\n\nBody text.\n")
+    assert only(content, "never closed").startswith("content/open.md:1: ")
+
+
+@pytest.mark.django_db
+def test_alias_that_is_another_entrys_title_is_refused(content):
+    content.entry("other", aliases=["Cytokine release syndrome"])
+    assert "claimed by entry `crs` (as its title)" in only(content, "as its title")
