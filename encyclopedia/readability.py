@@ -20,12 +20,14 @@ CLINICIAN_HEADING = re.compile(r"^##\s+For clinicians\s*(\{[^}]*\})?\s*$", re.MU
 TARGET_GRADE = 8.0
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n(---|\.\.\.)\n", re.DOTALL)
-_CITATION = re.compile(r"\s*\[(?:-?@[^\]\n]+)\]")
-_WIKILINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_ATTR_LIST = re.compile(r"\{:?[^}\n]*\}")
+_CITATION = re.compile(r"(?<!\s)\s*\[(?:-?@[^\[\]\n]+)\]")
+_WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^)\[\n]*\)")
+_ATTR_LIST = re.compile(r"\{:?[^{}\n]*\}")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# No pattern above can run past a bracket or brace it does not close, so each is linear in the
+# length of a line, whatever the text (an unclosed `[[` repeated 30,000 times included).
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 
 

@@ -21,7 +21,7 @@ import markdown
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .mdx.base import StateExtension, state
+from .mdx.base import StateExtension, readable, state
 from .mdx.citations import CitationExtension
 from .mdx.glossary import GlossaryExtension
 from .mdx.headings import HeadingIdTreeprocessor, HeadingsExtension
@@ -133,9 +133,8 @@ class PlainTextTreeprocessor(Treeprocessor):
         for child in root:
             if child.tag == "section":
                 continue
-            parts.append(" ".join(_text_of(child).split()))
-        text = "\n".join(part for part in parts if part)
-        state(self.md).plain_text = self.md.htmlStash and _unstash(self.md, text) or text
+            parts.append(" ".join(readable(self.md, _text_of(child)).split()))
+        state(self.md).plain_text = "\n".join(part for part in parts if part)
 
 
 def _text_of(element: etree.Element) -> str:
@@ -146,16 +145,6 @@ def _text_of(element: etree.Element) -> str:
     for child in element:
         text += _text_of(child)
     return text + (element.tail or "")
-
-
-def _unstash(md, text: str) -> str:
-    def replace(match):
-        index = int(match.group(1))
-        try:
-            return str(md.htmlStash.rawHtmlBlocks[index])
-        except (IndexError, ValueError):
-            return ""
-    return re.sub("\x02wzxhzdk:(\\d+)\x03", replace, text)
 
 
 class PlainTextExtension(Extension):
@@ -188,7 +177,7 @@ class Renderer:
             links=list(dict.fromkeys(doc.links)),
             citations=list(doc.citations),
             terms=list(doc.terms),
-            plain_text=_entities(doc.plain_text),
+            plain_text=doc.plain_text,
             headings_text=doc.headings_text,
             problems=list(doc.problems),
         )
@@ -205,11 +194,6 @@ class Renderer:
         HeadingIdTreeprocessor(md).run(root)
         doc = state(md)
         return list(doc.heading_ids), list(doc.problems)
-
-
-def _entities(text: str) -> str:
-    from html import unescape
-    return unescape(text)
 
 
 def render_markdown(body: str, context: RenderContext | None = None, slug: str = "", draft: bool = False) -> RenderResult:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import json
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from django.utils import timezone
 from . import search
 from .bibliography import vancouver_text
 from .build import Prepared, StoredEntry, prepare
+from .frontmatter_cache import snapshot
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )
@@ -46,8 +50,9 @@ class LoadReport:
 
 
 def stored_entries() -> dict[str, StoredEntry]:
-    rows = Entry.objects.values_list("slug", "source_hash", "render_hash", "section_ids", "dep_keys")
-    return {slug: StoredEntry(source, render, list(ids or []), deps or {}) for slug, source, render, ids, deps in rows}
+    rows = Entry.objects.values_list("slug", "source_hash", "render_hash", "section_ids", "dep_keys", "front_matter")
+    return {slug: StoredEntry(source, render, list(ids or []), deps or {}, front or {})
+            for slug, source, render, ids, deps, front in rows}
 
 
 @contextlib.contextmanager
@@ -66,7 +71,7 @@ def load_lock():
         return
     name = settings.DATABASES["default"]["NAME"]
     lock_path = Path(f"{name}.load.lock") if str(name) not in {":memory:", ""} and "mode=memory" not in str(name) \
-        else Path(settings.BASE_DIR) / ".memory-db.load.lock"
+        else Path(tempfile.gettempdir()) / f"immunoref-memory-db-{os.getpid()}.load.lock"  # one per process
     handle = open(lock_path, "a+")
     try:
         try:
@@ -94,7 +99,7 @@ def _entry_fields(prepared: Prepared, slug: str, categories: dict[str, Category]
     return {
         "title": entry.title,
         "summary": entry.summary,
-        "category": categories[entry.category],
+        "category_id": categories[entry.category].pk,
         "aliases": list(entry.aliases),
         "reviewed": entry.reviewed,
         "draft": entry.draft,
@@ -105,6 +110,7 @@ def _entry_fields(prepared: Prepared, slug: str, categories: dict[str, Category]
         "render_hash": prepared.render_hashes[slug],
         "dep_keys": prepared.dep_keys[slug],
         "section_ids": prepared.section_ids.get(slug, []),
+        "front_matter": snapshot(entry),
     }
 
 
@@ -119,25 +125,34 @@ def _rendered_fields(prepared: Prepared, slug: str) -> dict:
     }
 
 
+# What an unchanged entry is compared on (never the stored HTML or text).
+_COMPARED_FIELDS = ("id", "slug", "title", "summary", "category_id", "aliases", "reviewed", "draft", "timeline",
+                    "diagram", "source_path", "source_hash", "render_hash", "dep_keys", "section_ids", "front_matter")
+
+
 @transaction.atomic
 def write(prepared: Prepared) -> LoadReport:
     report = LoadReport(version=prepared.version)
     content = prepared.content
     now = timezone.now()
+    if not prepared.rendered and ContentState.objects.filter(pk=1, version=prepared.version).exists():
+        # The version hashes everything stored (entries, their render hashes, categories,
+        # references, glossary, timeline): nothing to write.
+        report.unchanged = len(content.entries)
+        search.update_index([])
+        return report
 
     categories = _sync_categories(content)
     references = _sync_references(content)
 
-    existing = {entry.slug: entry for entry in Entry.objects.all().defer("body_html", "plain_text")}
+    existing = {entry.slug: entry for entry in Entry.objects.only(*_COMPARED_FIELDS)}
     changed: list[Entry] = []
+    created: list[Entry] = []
     for slug in sorted(content.entries):
         fields = _entry_fields(prepared, slug, categories)
         entry = existing.get(slug)
         if entry is None:
-            entry = Entry(slug=slug, changed_at=now, **fields, **_rendered_fields(prepared, slug))
-            entry.save()
-            report.created += 1
-            changed.append(entry)
+            created.append(Entry(slug=slug, changed_at=now, **fields, **_rendered_fields(prepared, slug)))
             continue
         metadata_changed = any(getattr(entry, name) != value for name, value in fields.items())
         if slug in prepared.rendered:
@@ -155,6 +170,9 @@ def write(prepared: Prepared) -> LoadReport:
             changed.append(entry)
         else:
             report.unchanged += 1
+    Entry.objects.bulk_create(created, batch_size=200)
+    report.created = len(created)
+    changed += created
     report.rendered = len(prepared.rendered)
 
     gone = [entry for slug, entry in existing.items() if slug not in content.entries]
@@ -164,7 +182,8 @@ def write(prepared: Prepared) -> LoadReport:
             RemovedEntry.objects.update_or_create(slug=entry.slug, defaults={"title": entry.title, "removed_at": now})
         Entry.objects.filter(pk__in=[entry.pk for entry in gone]).delete()
         report.removed = len(gone)
-    RemovedEntry.objects.filter(slug__in=list(content.entries)).delete()
+    back = [pk for pk, slug in RemovedEntry.objects.values_list("pk", "slug") if slug in content.entries]
+    RemovedEntry.objects.filter(pk__in=back).delete()
 
     by_slug = {entry.slug: entry for entry in Entry.objects.only("id", "slug")}
     _sync_links_and_citations(prepared, by_slug, references)
@@ -172,7 +191,7 @@ def write(prepared: Prepared) -> LoadReport:
     _sync_glossary(content, by_slug)
     _sync_timeline(content)
     Category.objects.exclude(key__in=list(content.categories)).delete()
-    Reference.objects.exclude(key__in=list(content.references)).delete()
+    _delete_missing(Reference, content.references)
 
     search.update_index([entry.pk for entry in changed], rebuild=not existing)
     ContentState.objects.update_or_create(
@@ -197,23 +216,35 @@ def _sync_categories(content) -> dict[str, Category]:
 
 def _sync_references(content) -> dict[str, Reference]:
     references = {reference.key: reference for reference in Reference.objects.all()}
+    created = []
     for key, record in content.references.items():
-        values = {"text": vancouver_text(record), "csl": dataclasses.asdict(record), "doi": record.doi,
-                  "pmid": record.pmid, "url": record.url}
+        # Through JSON, as stored (tuples become lists), so an unchanged record compares equal.
+        values = {"text": vancouver_text(record), "csl": json.loads(json.dumps(dataclasses.asdict(record))),
+                  "doi": record.doi, "pmid": record.pmid, "url": record.url}
         reference = references.get(key)
         if reference is None:
-            references[key] = Reference.objects.create(key=key, **values)
+            created.append(Reference(key=key, **values))
         elif any(getattr(reference, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(reference, name, value)
             reference.save()
+    for reference in Reference.objects.bulk_create(created, batch_size=500):
+        references[reference.key] = reference
     return references
+
+
+def _delete_missing(model, wanted) -> None:
+    """Delete the rows whose key is not wanted (compared here: no query with every key in it)."""
+    gone = [pk for pk, key in model.objects.values_list("pk", "key") if key not in wanted]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
 
 
 def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], references) -> None:
     rendered = [by_slug[slug].pk for slug in prepared.rendered]
-    Link.objects.filter(source_id__in=rendered).delete()
-    Citation.objects.filter(entry_id__in=rendered).delete()
+    for start in range(0, len(rendered), 500):  # bounded IN lists (SQLite limits query parameters)
+        Link.objects.filter(source_id__in=rendered[start:start + 500]).delete()
+        Citation.objects.filter(entry_id__in=rendered[start:start + 500]).delete()
     links, citations = [], []
     for slug, result in prepared.rendered.items():
         source = by_slug[slug]

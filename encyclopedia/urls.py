@@ -1,6 +1,10 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import RecentEntriesFeed
+from .search import views as search_views
+from .sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +14,9 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("references/", views.reference_index, name="reference-index"),
     path("about/", views.about, name="about"),
-    path("search/", views.search, name="search"),
-    path("search/suggest/", views.search_suggest, name="search-suggest"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.search_suggest, name="search-suggest"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("feed.atom", RecentEntriesFeed(), name="feed"),
 ]

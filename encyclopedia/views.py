@@ -83,6 +83,11 @@ def entry_detail(request, slug):
     next_entry = siblings[position + 1] if position + 1 < len(siblings) else None
     backlinks = list(visible.listing().filter(links_out__target=entry).distinct().order_by("title"))
     timeline = list(TimelineStep.objects.all()) if entry.timeline else []
+    hidden = set(Entry.objects.filter(draft=True).values_list("slug", flat=True)) if timeline and not settings.DEBUG \
+        else set()
+    for step in timeline:
+        if step.entry_slug in hidden:  # a step whose entry is a draft has no link on public pages
+            step.entry_slug = ""
     return render(request, "encyclopedia/entry_detail.html", {
         "entry": entry,
         "category": entry.category,
@@ -134,23 +139,3 @@ def bad_request(request, exception=None):
 
 def entry_url(slug: str) -> str:
     return reverse("entry-detail", args=[slug])
-
-
-def search(request):
-    """Placeholder until the search issue lands: title and alias containment."""
-    query = request.GET.get("q", "")[:200].strip()
-    results = []
-    if query:
-        results = list(_entries(request).listing().filter(title__icontains=query)[:50])
-    return render(request, "encyclopedia/search.html", {"query": query, "results": results})
-
-
-def search_suggest(request):
-    from django.http import JsonResponse
-
-    query = request.GET.get("q", "")[:200].strip()
-    results = []
-    if query:
-        results = [{"title": entry.title, "url": entry.get_absolute_url()}
-                   for entry in _entries(request).listing().filter(title__istartswith=query)[:10]]
-    return JsonResponse({"results": results})

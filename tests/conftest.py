@@ -10,6 +10,14 @@ import pytest
 from tests.contentkit import ContentFolder
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Every test starts with an empty page cache (the local-memory cache outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def content(tmp_path) -> ContentFolder:
     """A small, valid content folder in a temporary directory (see tests/contentkit.py)."""

@@ -77,7 +77,8 @@ class ContentFolder:
                  f"summary: {yaml.safe_dump(summary, default_style=chr(34)).strip()}",
                  f"category: {category}", f"reviewed: {reviewed}"]
         for key, value in front.items():
-            lines.append(f"{key}: {yaml.safe_dump(value, default_flow_style=True).strip()}")
+            # A bare scalar (draft=True) is dumped with YAML's "..." end marker, which would end the front matter.
+            lines.append(f"{key}: {yaml.safe_dump(value, default_flow_style=True).removesuffix(chr(10)).removesuffix('...').strip()}")
         if extra:
             lines.append(extra.rstrip("\n"))
         lines.append("---")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
+from html import escape, unescape
 
 from markdown import Extension, Markdown
 
@@ -77,6 +78,29 @@ def id_problem(value: str) -> str | None:
         return (f"id `{value}` is used by the page itself (or starts with a reserved prefix such as "
                 "`ref-` or `cite-`); choose another, e.g. `{: #my-" + value.split("-")[0] + "}`")
     return None
+
+
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")  # raw HTML Markdown set aside (entities, code blocks)
+_ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash-escaped character
+_TAG = re.compile(r"<[^>]*>")
+
+
+def readable(md: Markdown, text: str) -> str:
+    """Tree text as a reader sees it, for the table of contents, labels and search.
+
+    While tree processors run, Markdown's text still holds placeholders (stashed entities
+    and code blocks, escaped characters) and code spans hold escaped HTML; this resolves
+    the placeholders and decodes entities, so ``&amp;`` or `` `<b>` `` read as ``&`` and ``<b>``.
+    """
+    def stashed(match: re.Match) -> str:
+        try:
+            return _TAG.sub(" ", str(md.htmlStash.rawHtmlBlocks[int(match.group(1))]))
+        except (IndexError, ValueError):
+            return ""
+
+    text = _STASHED.sub(stashed, text)
+    text = _ESCAPED.sub(lambda match: escape(chr(int(match.group(1)))), text)
+    return unescape(text)
 
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")

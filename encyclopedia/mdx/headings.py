@@ -13,7 +13,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .base import id_problem, slugify, state
+from .base import id_problem, readable, slugify, state
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 TOC_LEVELS = ("h2", "h3")
@@ -86,7 +86,7 @@ class HeadingAnchorTreeprocessor(Treeprocessor):
         for element in root.iter():
             if element.tag not in HEADING_TAGS or "id" not in element.attrib:
                 continue
-            title = " ".join("".join(element.itertext()).split())
+            title = " ".join(readable(self.md, "".join(element.itertext())).split())
             headings_text.append(title)
             heading_id = element.get("id")
             if element.tag in TOC_LEVELS:

@@ -13,10 +13,12 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..sanitizer import is_on_site, url_scheme
 from .base import id_problem, state
 
 # Classes an editor may set with an attribute list: `## Questions {: .no-cite}`.
 USER_CLASSES = frozenset({"no-cite", "lead"})
+_USER_CLASS_LIST = ", ".join(f"`.{name}`" for name in sorted(USER_CLASSES))
 _CODE_LANGUAGE = re.compile(r"^language-[a-z0-9+#-]{1,30}$")
 
 # Attributes core Markdown itself writes, per tag; anything else came from an attribute list.
@@ -27,6 +29,22 @@ MARKDOWN_ATTRIBUTES = {
     "td": {"align"},
     "ol": {"start"},
 }
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def link_problem(href: str) -> str | None:
+    scheme = url_scheme(href)
+    if scheme is None or scheme in LINK_SCHEMES:
+        return None
+    return (f"link `{href}`: `{scheme}:` links are not allowed; link to a page with https://, to an "
+            "address with mailto:, or to a page of this site such as /entries/…/")
+
+
+def image_problem(src: str) -> str | None:
+    if is_on_site(src):
+        return None
+    return (f"image `{src}`: images must be files on this site (pages load nothing from other websites); "
+            "save it under static/ and write its path, such as /static/encyclopedia/….png")
 
 
 class AttributeGuardTreeprocessor(Treeprocessor):
@@ -52,12 +70,27 @@ class AttributeGuardTreeprocessor(Treeprocessor):
                 elif name == "class":
                     keep = [c for c in value.split() if c in USER_CLASSES
                             or (element.tag == "code" and _CODE_LANGUAGE.match(c))]
+                    for unknown in [c for c in value.split() if c not in keep]:
+                        doc.problem(f".{unknown}", f"class `.{unknown}` cannot be set here; the classes an "
+                                                   f"entry may use are {_USER_CLASS_LIST}")
                     if keep:
                         element.set("class", " ".join(keep))
                     else:
                         del element.attrib[name]
                 elif name not in allowed:
+                    doc.problem(name, f"attribute `{name}` cannot be set in an attribute list; only an id "
+                                      f"(`{{: #my-id}}`) and the classes {_USER_CLASS_LIST} can")
                     del element.attrib[name]
+            if element.tag == "a" and element.get("href") is not None:
+                problem = link_problem(element.get("href"))
+                if problem:
+                    doc.problem(element.get("href"), problem)
+                    del element.attrib["href"]
+            elif element.tag == "img" and element.get("src") is not None:
+                problem = image_problem(element.get("src"))
+                if problem:
+                    doc.problem(element.get("src"), problem)
+                    del element.attrib["src"]
 
 
 class SafetyExtension(Extension):

@@ -1,0 +1,294 @@
+"""Page throughput next to a static file's, served exactly as `make run` serves them.
+
+    python bench/http.py [--duration 10] [--entries 1000] [--slow-clients 16]
+    python tests/with_postgres.py -- python bench/http.py     # the same on PostgreSQL
+
+Makes a fresh database, runs migrate, loadcontent (content/ or a synthetic folder of
+``--entries`` entries) and collectstatic with DEBUG off, starts gunicorn with
+gunicorn.conf.py on a spare loopback port (8050-8059), and measures with wrk at 32
+connections, one page after the other for a fixed time each: the stylesheet (served by
+WhiteNoise), the home page, an entry page, the A-Z index and a search results page.
+Prints requests/s, p50/p99 latency, errors, each page's throughput as a ratio of the
+stylesheet's, and the workers' memory.  Then the slow-client case: the entry page
+again while ``--slow-clients`` connections each take seconds to send their request,
+as phones on a poor network do.  Targets: entry page >= 0.8 x the stylesheet;
+p99 <= 20 ms; 0 errors; worker RSS <= 100 MB.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file bears the standard library's name: put its folder after the standard library
+# before anything imports `http` (bench/harness.py does the same for the other scripts).
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _BENCH] + [str(_BENCH)]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+import harness  # noqa: E402
+import synthetic  # noqa: E402
+
+PORTS = range(8050, 8060)
+ENTRY_TARGET, P99_TARGET_MS, RSS_TARGET_MB = 0.8, 20.0, 100.0
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    requests_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    sys.exit("bench/http.py: ports 8050-8059 are all in use")
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, duration: int, connections: int) -> Result:
+    """One wrk run; wrk's own summary parsed into a Result."""
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
+                          capture_output=True, text=True, timeout=duration + 60)
+    out = done.stdout
+    result = Result("", url)
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        result.requests_per_second = float(match.group(1))
+    if match := re.search(r"50%\s+(\S+)", out):
+        result.p50_ms = _ms(match.group(1))
+    if match := re.search(r"99%\s+(\S+)", out):
+        result.p99_ms = _ms(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        result.errors += sum(int(value) for value in match.groups())
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        result.errors += int(match.group(1))
+    if done.returncode != 0 or not result.requests_per_second:
+        result.errors = max(result.errors, 1)
+        result.notes.append(f"wrk failed: {(done.stderr or out).strip()[:200]}")
+    return result
+
+
+class Server:
+    """gunicorn as `make run` starts it, with the workers' memory sampled while it runs."""
+
+    def __init__(self, env: dict[str, str], port: int, extra: list[str]):
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        workers = os.environ.get("WORKERS", "2")  # the Makefile's default
+        command = [gunicorn, "immunoref.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                   "--workers", workers, *extra]
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, env=env, cwd=harness.ROOT, stdout=self.log, stderr=self.log)
+        self.peak_rss: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base + "/about/", timeout=2) as response:
+                    if response.status == 200:
+                        self._sampler.start()
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.log.seek(0)
+        sys.exit(f"gunicorn did not start:\n{self.log.read().decode(errors='replace')[-3000:]}")
+
+    def workers(self) -> list[int]:
+        return harness.child_pids(self.process.pid)
+
+    def rss(self) -> list[float]:
+        return [harness.rss_mb(pid) for pid in self.workers()]
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            for pid in self.workers():
+                self.peak_rss[pid] = max(self.peak_rss.get(pid, 0.0), harness.rss_mb(pid))
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            return response.read().decode("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class SlowClients:
+    """Connections that send each request one byte at a time, then read the whole answer."""
+
+    def __init__(self, host: str, port: int, path: str, count: int, seconds_per_request: float = 2.0):
+        self.request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        self.delay = seconds_per_request / len(self.request)
+        self.address = (host, port)
+        self.stop = threading.Event()
+        self.completed = 0
+        self.failed = 0
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(count)]
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1.0)  # let them all get a connection before measuring
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                with socket.create_connection(self.address, timeout=30) as sock:
+                    for byte in self.request:
+                        if self.stop.wait(self.delay):
+                            return
+                        sock.sendall(bytes([byte]))
+                    answer = b""
+                    while chunk := sock.recv(65536):
+                        answer += chunk
+                ok = answer.startswith(b"HTTP/1.1 200")
+            except OSError:
+                ok = False
+            with self.lock:
+                if ok:
+                    self.completed += 1
+                else:
+                    self.failed += 1
+
+
+def pick_urls(server: Server, search_word: str) -> list[tuple[str, str]]:
+    home = server.get("/")
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+\.css)"', home)
+    index = server.get("/entries/")
+    slugs = re.findall(r'href="(/entries/[a-z0-9-]+/)"', index)
+    entry = "/entries/cytokine-release-syndrome/" if "/entries/cytokine-release-syndrome/" in slugs else slugs[0]
+    return [("stylesheet (static)", stylesheet.group(1) if stylesheet else "/static/encyclopedia/site.css"),
+            ("home", "/"), ("entry page", entry), ("A-Z index", "/entries/"),
+            ("search results", f"/search/?q={search_word}")]
+
+
+def measure(options) -> None:
+    label = harness.database_label()
+    print(f"== HTTP ({label}) — {harness.environment()}", flush=True)
+    if not shutil.which("wrk"):
+        sys.exit("bench/http.py needs wrk: `apt-get install wrk` (make bench installs it)")
+    database = harness.Database("immunoref_bench_http")
+    folder = tempfile.TemporaryDirectory(prefix="immunoref-http-")
+    server = None
+    try:
+        content_dir = harness.ROOT / "content"
+        search_word = "fever"
+        if options.entries:
+            content_dir = Path(folder.name) / "content"
+            synthetic.generate(content_dir, options.entries)
+            search_word = "cells"
+        env = database.env(IMMUNOREF_CONTENT_DIR=str(content_dir))
+        harness.manage(env, "migrate", "--noinput", "-v", "0")
+        harness.manage(env, "loadcontent", "-v", "0")
+        harness.manage(env, "collectstatic", "--noinput", "-v", "0")
+        port = free_port()
+        extra = []
+        if options.worker_class:
+            extra += ["--worker-class", options.worker_class]
+        if options.threads:
+            extra += ["--threads", str(options.threads)]
+        server = Server(env, port, extra)
+        server.wait_ready()
+        config = f"{len(server.workers())} workers" + (f", {' '.join(extra)}" if extra else " (gunicorn.conf.py)")
+        content_label = f"{options.entries:,} synthetic entries" if options.entries else "content/"
+        print(f"  {content_label}; {config}; {options.connections} connections, {options.duration} s per page",
+              flush=True)
+        start_rss = server.rss()
+        results = []
+        for name, path in pick_urls(server, search_word):
+            for _ in range(20):  # warm: page cache, template cache, connections
+                server.get(path)
+            result = wrk(server.base + path, options.duration, options.connections)
+            result.name = name
+            results.append(result)
+        slow = None
+        if options.slow_clients:
+            entry = results[2]
+            with SlowClients("127.0.0.1", port, entry.url.removeprefix(server.base), options.slow_clients) as clients:
+                slow = wrk(entry.url, options.duration, options.connections)
+                slow.name = f"entry page + {options.slow_clients} slow clients"
+            slow.notes.append(f"slow clients served {clients.completed}, failed {clients.failed}")
+        report(results, slow, start_rss, server)
+    finally:
+        if server:
+            server.stop()
+        database.drop()
+        folder.cleanup()
+
+
+def report(results: list[Result], slow: Result | None, start_rss: list[float], server: Server) -> None:
+    static = results[0].requests_per_second or 1.0
+    rows = []
+    for result in results + ([slow] if slow else []):
+        ratio = result.requests_per_second / static
+        verdict = []
+        if result.name == "entry page":
+            verdict.append("ok" if ratio >= ENTRY_TARGET else f"MISSED (>= {ENTRY_TARGET})")
+        if result.p99_ms > P99_TARGET_MS:
+            verdict.append("p99 MISSED")
+        if result.errors:
+            verdict.append("ERRORS")
+        rows.append([result.name, f"{result.requests_per_second:,.0f}", f"{result.p50_ms:.1f}", f"{result.p99_ms:.1f}",
+                     str(result.errors), f"{ratio:.2f}x", " ".join(verdict + result.notes)])
+    print(harness.table(rows, ["page", "req/s", "p50 ms", "p99 ms", "errors", "vs static", ""]))
+    peak = max(server.peak_rss.values(), default=0.0)
+    print(f"  worker RSS: {', '.join(f'{value:.0f}' for value in start_rss)} MB at start, "
+          f"peak {peak:.0f} MB under load ({'ok' if peak <= RSS_TARGET_MB else 'MISSED'}, target <= {RSS_TARGET_MB:.0f})",
+          flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Page throughput against a static file, as `make run` serves them.")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--entries", type=int, default=0, help="serve N synthetic entries instead of content/")
+    parser.add_argument("--slow-clients", type=int, default=16, help="slow connections in the slow-client case")
+    parser.add_argument("--worker-class", help="override gunicorn.conf.py (to compare choices)")
+    parser.add_argument("--threads", type=int, help="override gunicorn.conf.py (to compare choices)")
+    measure(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

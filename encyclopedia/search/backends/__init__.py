@@ -1,0 +1,31 @@
+"""One backend per database, each answering the same few questions about the index.
+
+A backend stores each entry's :class:`~encyclopedia.search.documents.Document` and
+answers, for an expression (alternatives of terms, see ``query.Alternative``):
+which entries match it in a field (``names``, ``headings``, ``summary``, or
+``body`` meaning anywhere), how many match anywhere, and how relevant each match
+is (bm25 on SQLite FTS5, ``ts_rank`` with weights A/B/C/D on PostgreSQL).  Everything
+else (planning, scoring, snippets, suggestions) is shared, so both databases give
+the same answers.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def get_backend():
+    if connection.vendor == "postgresql":
+        from .postgresql import PostgreSQLBackend
+
+        return PostgreSQLBackend()
+    if connection.vendor == "sqlite":
+        from .sqlite import SQLiteBackend
+
+        return SQLiteBackend()
+    raise NotImplementedError(f"search has no backend for {connection.vendor}")
+
+
+def chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

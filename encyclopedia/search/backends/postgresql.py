@@ -1,0 +1,132 @@
+"""PostgreSQL: full-text search with weighted ``tsvector`` columns, GIN indexes, ``pg_trgm``.
+
+Table ``encyclopedia_search_document`` (migration 0002, PostgreSQL only):
+
+- ``short``: names (weight A), headings (B) and summary (C);
+- ``everything``: the same plus the body (D), ranked with ``ts_rank`` weights A/B/C/D.
+
+The vectors are written as ``tsvector`` literals built here from the same terms the
+SQLite backend stores, with one position left empty between parts (names, headings),
+so phrases (``<->``) behave exactly as FTS5 phrases do and no text-search parser or
+dictionary can make the two databases disagree.  Queries are ``tsquery`` literals
+built from those terms, every lexeme quoted.  ``pg_trgm`` finds look-alike terms for
+"Did you mean", and entry names similar to a query that matched nothing (compared
+through ``unaccent``).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from . import chunks
+
+TABLE = "encyclopedia_search_document"
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS_PER_TERM = 256
+_WEIGHTS = {"names": "A", "headings": "B", "summary": "C", "body": "D"}
+_RANK_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"  # D, C, B, A
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def vector_literal(fields: dict[str, list[list[str]]], names: tuple[str, ...]) -> str:
+    """A tsvector literal of the given fields, each part one position apart from the next."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for name in names:
+        weight = _WEIGHTS[name]
+        for part in fields[name]:
+            for term in part:
+                position = min(position + 1, MAX_POSITION)
+                places = positions.setdefault(term, [])
+                if len(places) < MAX_POSITIONS_PER_TERM:
+                    places.append(f"{position}{weight}")
+            position = min(position + 1, MAX_POSITION)  # the gap between parts
+    return " ".join(f"{_lexeme(term)}:{','.join(dict.fromkeys(places))}" for term, places in positions.items())
+
+
+def _alternative(alternative, weight: str) -> str:
+    suffix = f":{weight}" if weight else ""
+    lexemes = [_lexeme(term) + suffix for term in alternative.terms]
+    if len(lexemes) == 1:
+        return lexemes[0]
+    return "(" + (" <-> " if alternative.phrase else " & ").join(lexemes) + ")"
+
+
+def query_literal(alternatives, field: str = "body") -> str:
+    weight = _WEIGHTS[field] if field != "body" else ""
+    return " | ".join(_alternative(alternative, weight) for alternative in alternatives)
+
+
+class PostgreSQLBackend:
+    vendor = "postgresql"
+
+    # -- writing -------------------------------------------------------------------------------
+    def insert(self, documents) -> None:
+        rows = [(document.entry_id, vector_literal(document.fields, ("names", "headings", "summary")),
+                 vector_literal(document.fields, ("names", "headings", "summary", "body")))
+                for document in documents]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {TABLE} (entry_id, short, everything) "
+                               "VALUES (%s, %s::tsvector, %s::tsvector)", rows)
+
+    def delete(self, entry_ids: list[int]) -> None:
+        with connection.cursor() as cursor:
+            for part in chunks(entry_ids, 5000):
+                cursor.execute(f"DELETE FROM {TABLE} WHERE entry_id = ANY(%s)", [part])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def stored_terms(self, entry_ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
+        found: dict[int, tuple[set[str], set[str]]] = {}
+        with connection.cursor() as cursor:
+            for part in chunks(entry_ids, 5000):
+                cursor.execute(
+                    f"SELECT entry_id, ARRAY(SELECT lexeme FROM unnest(everything)), "
+                    f"ARRAY(SELECT lexeme FROM unnest(short) WHERE 'A' = ANY(weights)) "
+                    f"FROM {TABLE} WHERE entry_id = ANY(%s)", [part])
+                for entry_id, everything, names in cursor.fetchall():
+                    found[entry_id] = (set(everything), set(names))
+        return found
+
+    # -- reading -------------------------------------------------------------------------------
+    def matching(self, alternatives, field: str) -> list[int]:
+        column = "everything" if field == "body" else "short"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery",
+                           [query_literal(alternatives, field)])
+            return [row[0] for row in cursor.fetchall()]
+
+    def count(self, alternatives) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE everything @@ %s::tsquery",
+                           [query_literal(alternatives)])
+            return cursor.fetchone()[0]
+
+    def relevance(self, alternatives, scope: str) -> dict[int, float]:
+        column = "everything" if scope == "all" else "short"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT entry_id, ts_rank({_RANK_WEIGHTS}, {column}, q) "
+                           f"FROM {TABLE}, CAST(%s AS tsquery) AS q WHERE {column} @@ q",
+                           [query_literal(alternatives)])
+            return dict(cursor.fetchall())
+
+    def similar_terms(self, term: str) -> list[str]:
+        """Vocabulary terms sharing enough trigrams with ``term`` (pg_trgm, GIN-indexed)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term FROM encyclopedia_searchterm WHERE term %% %s AND term <> '' "
+                           "ORDER BY similarity(term, %s) DESC, entries DESC LIMIT 20", [term, term])
+            return [row[0] for row in cursor.fetchall()]
+
+    def similar_names(self, text: str, limit: int) -> list[int]:
+        """Entries with a name that looks like ``text`` (trigrams over accent-free names)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT entry_id FROM encyclopedia_searchname "
+                           "WHERE immunoref_fold(display) %% immunoref_fold(%s) AND start "
+                           "ORDER BY similarity(immunoref_fold(display), immunoref_fold(%s)) DESC LIMIT %s",
+                           [text, text, limit * 3])
+            return list(dict.fromkeys(row[0] for row in cursor.fetchall()))[:limit]

@@ -1,0 +1,91 @@
+"""Order the entries that match a plan, with bounded work.
+
+An entry's score is the sum, over the query's slots it matches, of the slot's weight
+(how telling it is) times the weight of the best place it matches: a title or alias
+8, a heading 4, the summary 2, anywhere else 1.  So an entry matching more of the
+words, and rarer ones, comes first, and for the same words a title match beats a
+heading, which beats body text.  The whole query as a phrase adds half again.  Ties
+go to bm25 (``ts_rank`` on PostgreSQL), then to the order entries were added.
+
+Bounds: a slot more than ``BODY_SCAN_LIMIT`` entries use anywhere is scored only in
+titles, aliases, headings and summaries (the entries mentioning it only in passing
+follow, in a stable order); relevance for ties is computed when at most
+``RELEVANCE_LIMIT`` entries match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .query import Plan
+
+NAME_WEIGHT = 8.0
+FIELD_WEIGHTS = (("body", 1.0), ("summary", 2.0), ("headings", 4.0), ("names", NAME_WEIGHT))
+PHRASE_BONUS = 0.5
+BODY_SCAN_LIMIT = 3000
+RELEVANCE_LIMIT = 2000
+
+
+@dataclass
+class Ranking:
+    ids: list[int]  # the requested window, best first
+    total: int
+    matched: dict[int, dict[int, float]] = field(default_factory=dict)  # entry → slot index → field weight
+
+
+def _best_fields(plan: Plan, backend) -> dict[int, dict[int, float]]:
+    best: dict[int, dict[int, float]] = {}
+    for index, slot in enumerate(plan.slots):
+        for name, weight in FIELD_WEIGHTS:
+            if name == "body" and slot.df > BODY_SCAN_LIMIT:
+                continue
+            for entry_id in backend.matching(slot.alternatives, name):
+                places = best.get(entry_id)
+                if places is None:
+                    best[entry_id] = {index: weight}
+                elif places.get(index, 0.0) < weight:
+                    places[index] = weight
+    return best
+
+
+def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
+    if plan.phrase is None:
+        return
+    total_idf = sum(slot.idf for slot in plan.slots)
+    bonus: dict[int, float] = {}
+    for name, weight in FIELD_WEIGHTS:
+        if name == "body" and min(slot.df for slot in plan.slots) > BODY_SCAN_LIMIT:
+            continue
+        for entry_id in backend.matching([plan.phrase], name):
+            bonus[entry_id] = max(bonus.get(entry_id, 0.0), weight)
+    for entry_id, weight in bonus.items():
+        scores[entry_id] = scores.get(entry_id, 0.0) + PHRASE_BONUS * total_idf * weight
+
+
+def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> Ranking:
+    """The window [offset, offset + limit) of the ordered matches; ``first`` (exact names) lead."""
+    if plan.empty or plan.documents == 0:
+        return Ranking(first[offset:offset + limit], len(first))
+    best = _best_fields(plan, backend)
+    scores = {entry_id: sum(plan.slots[index].idf * weight for index, weight in places.items())
+              for entry_id, places in best.items()}
+    _phrase_bonus(plan, backend, scores)
+    any_of = plan.any_of()
+    total = backend.count(any_of)
+    relevance: dict[int, float] = {}
+    if total <= RELEVANCE_LIMIT:
+        relevance = backend.relevance(any_of, "all")
+    elif len(scores) <= RELEVANCE_LIMIT:
+        relevance = backend.relevance(any_of, "short")
+    leading = list(dict.fromkeys(first))
+    lead = set(leading)
+    ordered = leading + sorted((entry_id for entry_id in scores if entry_id not in lead),
+                               key=lambda entry_id: (-round(scores[entry_id], 9), -relevance.get(entry_id, 0.0),
+                                                     entry_id))
+    total = max(total, len(ordered))
+    if offset + limit > len(ordered) and total > len(ordered):
+        known = set(ordered)
+        ordered += sorted(entry_id for entry_id in backend.matching(any_of, "body") if entry_id not in known)
+        total = len(ordered)
+    window = ordered[offset:offset + limit]
+    return Ranking(window, total, {entry_id: best.get(entry_id, {}) for entry_id in window})

@@ -1,0 +1,239 @@
+"""Titles and snippets with the searched words marked (``<mark>``), built only for what is shown.
+
+A snippet comes from the shortest text that can answer: the summary when it holds
+the words the entry matched, else the best window of the body (the window holding
+the most different query words), read no further than ``BODY_SCAN_CHARS``.  Words are
+compared as terms (:mod:`.text`), so "leukaemia" is marked for "leukemia" and
+"CAR-T" for "car t"; each distinct word is made into terms once per search, and
+reading stops at the first window that shows every word the entry matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .text import WORD_PATTERN, Word, word_terms
+
+SNIPPET_CHARS = 240
+SUMMARY_CHARS = 320
+BODY_SCAN_CHARS = 16_000
+CHUNK_CHARS = 2_000
+LEAD_CHARS = 70  # context shown before the first marked word of a window
+MAX_SPANS = 64  # marked words read before choosing the window (bounds the work on common words)
+_UNSEEN = object()
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+(?=[.,;:!?)](?:\s|$))")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    slots: frozenset[int]
+
+
+class Highlighter:
+    def __init__(self, slot_terms: list[tuple[int, tuple[str, ...], bool]]):
+        """``slot_terms``: (slot index, terms, phrase) for every alternative of every slot."""
+        self.singles: dict[str, set[int]] = {}
+        self.phrases: dict[str, list[tuple[tuple[str, ...], set[int]]]] = {}
+        phrase_slots: dict[tuple[str, ...], set[int]] = {}
+        for slot, terms, phrase in slot_terms:
+            if len(terms) == 1 or not phrase:
+                for term in terms:
+                    self.singles.setdefault(term, set()).add(slot)
+            else:
+                phrase_slots.setdefault(terms, set()).add(slot)
+        for terms, slots in phrase_slots.items():
+            self.phrases.setdefault(terms[0], []).append((terms, slots))
+        for candidates in self.phrases.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+        self.firsts = set(self.singles) | set(self.phrases)
+        self.relevant: dict[str, tuple[str, ...] | None] = {}  # word as written → its terms, if wanted
+
+    def _match_at(self, text: str, word: Word, limit: int) -> Span | None:
+        """The longest phrase, else the single term, starting at ``word``."""
+        if not word.terms:
+            return None
+        candidates = self.phrases.get(word.terms[0])
+        if candidates:
+            sequence, ends = list(word.terms), [word.end] * len(word.terms)
+            position = word.end
+            while True:
+                length = len(sequence)
+                candidates = [(terms, slots) for terms, slots in candidates
+                              if tuple(sequence[:min(length, len(terms))]) == terms[:length]]
+                if not any(len(terms) > length for terms, _ in candidates):
+                    break
+                following = WORD_PATTERN.search(text, position, limit)
+                if not following:
+                    break
+                found = word_terms(following.group())
+                sequence.extend(found)
+                ends.extend([following.end()] * len(found))
+                position = following.end()
+            complete = [(terms, slots) for terms, slots in candidates if len(terms) <= len(sequence)]
+            if complete:  # longest first
+                terms, slots = complete[0]
+                return Span(word.start, ends[len(terms) - 1], frozenset(slots))
+        slots = set()
+        for term in word.terms:
+            slots |= self.singles.get(term, set())
+        return Span(word.start, word.end, frozenset(slots)) if slots else None
+
+    def spans(self, text: str, limit: int | None = None, enough: frozenset[int] = frozenset()) -> list[Span]:
+        """Marked stretches of ``text`` (up to ``limit`` characters), in order, not overlapping.
+
+        With ``enough``, stops at the first window of a snippet's length holding all those slots.
+        """
+        limit = min(len(text), limit or len(text))
+        found: list[Span] = []
+        position = chunk_start = 0
+        stop_at = limit
+        while chunk_start < stop_at:  # a chunk at a time, so that reading can stop early
+            chunk_end = text.find(" ", chunk_start + CHUNK_CHARS, limit) if limit - chunk_start > CHUNK_CHARS * 1.5 else -1
+            chunk_end = limit if chunk_end < 0 else chunk_end
+            for span in self._chunk_spans(text, chunk_start, chunk_end, limit):
+                if span.start >= stop_at:
+                    return found
+                if span.start < position:
+                    continue
+                found.append(span)
+                position = span.end
+                if stop_at == limit and (len(found) >= MAX_SPANS or (enough and _window_holds(found, enough))):
+                    stop_at = min(limit, span.end + SNIPPET_CHARS)  # enough: finish the window being shown
+            chunk_start = chunk_end
+        return found
+
+    def _chunk_spans(self, text: str, start: int, end: int, limit: int):
+        relevant, firsts = self.relevant, self.firsts
+        wanted = []
+        for raw in set(WORD_PATTERN.findall(text, start, end)):
+            terms = relevant.get(raw, _UNSEEN)
+            if terms is _UNSEEN:  # each distinct word is made into terms once per search
+                terms = word_terms(raw)
+                relevant[raw] = terms = None if firsts.isdisjoint(terms) else terms
+            if terms is not None:
+                wanted.append(raw)
+        if not wanted:
+            return
+        for match in _exact_words(tuple(sorted(wanted, key=lambda raw: (-len(raw), raw)))).finditer(text, start, end):
+            span = self._match_at(text, Word(relevant[match.group()], match.start(), match.end()), limit)
+            if span:
+                yield span
+
+
+@lru_cache(maxsize=256)
+def _exact_words(words: tuple[str, ...]) -> re.Pattern:
+    """A regex finding exactly these words (as the word pattern reads them) in a text."""
+    return re.compile(r"(?<![^\W_])(?<![^\W_]['’ʼ])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_]|['’ʼ][^\W_])")
+
+
+def _window_holds(spans: list[Span], slots: frozenset[int]) -> bool:
+    """Whether the last spans, within one snippet's length, hold all these slots."""
+    last = spans[-1]
+    held: set[int] = set()
+    for span in reversed(spans):
+        if last.end - span.start > SNIPPET_CHARS - LEAD_CHARS:
+            break
+        held |= span.slots
+    return slots <= held
+
+
+def marked(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> SafeString:
+    """``text[start:end]`` escaped, with each span inside it in ``<mark>``."""
+    end = len(text) if end is None else end
+    pieces: list[str] = []
+    position = start
+    for span in spans:
+        if span.start < start or span.end > end:
+            continue
+        pieces.append(_tidy(escape(text[position:span.start])))
+        pieces.append(f"<mark>{escape(text[span.start:span.end])}</mark>")
+        position = span.end
+    pieces.append(_tidy(escape(text[position:end])))
+    return mark_safe("".join(pieces))
+
+
+def _tidy(piece: str) -> str:
+    """One line, and no space left before punctuation where a citation marker was."""
+    return _SPACE_BEFORE_PUNCTUATION.sub("", piece.replace("\n", " "))
+
+
+@dataclass
+class Snippet:
+    html: SafeString
+    slots: frozenset[int]
+    surfaces: list[str]
+
+
+def _best_window(spans: list[Span]) -> tuple[int, int]:
+    """Indexes [first, last] of the spans in the window holding the most different slots."""
+    best = (0, 0)
+    best_key = (-1, -1)
+    for first, span in enumerate(spans):
+        slots: set[int] = set()
+        last = first
+        for index in range(first, len(spans)):
+            if spans[index].end - span.start > SNIPPET_CHARS - LEAD_CHARS:
+                break
+            slots |= spans[index].slots
+            last = index
+        key = (len(slots), last - first)
+        if key > best_key:
+            best, best_key = (first, last), key
+    return best
+
+
+def window(text: str, spans: list[Span], length: int = SNIPPET_CHARS) -> Snippet:
+    """A window of about ``length`` characters around the best run of spans."""
+    if not spans:
+        cut = _cut_end(text, length)
+        return Snippet(marked(text, [], 0, cut) + ("…" if cut < len(text) else ""), frozenset(), [])
+    first, last = _best_window(spans)
+    chosen = spans[first:last + 1]
+    start = _cut_start(text, chosen[0].start)
+    end = _cut_end(text, start + length)
+    end = max(end, chosen[-1].end)
+    shown = [span for span in chosen if span.end <= end]
+    shown += [span for span in spans[last + 1:] if span.end <= end]
+    html = ("…" if start > 0 else "") + marked(text, shown, start, end) + ("…" if end < len(text) else "")
+    slots = frozenset().union(*(span.slots for span in shown))
+    return Snippet(mark_safe(html), slots, [text[span.start:span.end] for span in shown])
+
+
+def _cut_start(text: str, position: int) -> int:
+    """Where to start showing text so that a word at ``position`` has some lead-in."""
+    if position <= LEAD_CHARS:
+        return 0
+    floor = position - LEAD_CHARS
+    sentence = max(text.rfind(". ", floor, position), text.rfind("\n", floor, position))
+    if sentence >= 0:
+        return sentence + (2 if text[sentence] == "." else 1)
+    space = text.find(" ", floor, position)
+    return space + 1 if space >= 0 else floor
+
+
+def _cut_end(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    space = text.rfind(" ", position - 40, position)
+    return space if space > 0 else position
+
+
+def summary_snippet(highlighter: Highlighter, summary: str) -> Snippet:
+    spans = highlighter.spans(summary)
+    if len(summary) <= SUMMARY_CHARS:
+        slots = frozenset().union(*(span.slots for span in spans)) if spans else frozenset()
+        return Snippet(marked(summary, spans), slots, [summary[span.start:span.end] for span in spans])
+    return window(summary, spans, SUMMARY_CHARS)
+
+
+def body_snippet(highlighter: Highlighter, body: str, wanted: frozenset[int] = frozenset()) -> Snippet | None:
+    """The best window of the body; reading stops early at a window holding all ``wanted`` slots."""
+    spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted)
+    return window(body, spans) if spans else None

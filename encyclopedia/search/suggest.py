@@ -1,0 +1,76 @@
+"""Suggestions as you type: entries whose title or alias starts with what was typed.
+
+The last word may be unfinished ("leukaph"), so it is matched as the start of a word;
+the words before it must match whole.  A name is found from any of its words on
+("storm" finds "cytokine storm"), but names starting with the text come first, then
+titles before aliases, shorter before longer.  A misspelt word one edit from a title
+word is corrected; on PostgreSQL, names that merely look alike come last.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from ..models import Entry
+from .backends import get_backend
+from .models import SearchName
+from .query import MAX_QUERY_CHARS
+from .text import WORD_PATTERN, clean_query, fold, word_terms
+from .typos import corrections
+
+MAX_SUGGESTIONS = 10
+_SCAN = 200  # names read per prefix
+
+
+def _prefixes(text: str) -> list[str]:
+    """Keys to look for: whole terms for the finished words, variants of the unfinished last one."""
+    raw = WORD_PATTERN.findall(text)
+    if not raw:
+        return []
+    head = [term for word in raw[:-1] for term in word_terms(word)]
+    last = raw[-1]
+    endings = {" ".join(word_terms(last)), fold(last)}
+    if not text.endswith(tuple(" -")):
+        endings.add(fold(last).replace("ae", "e").replace("oe", "e"))
+    return [" ".join([*head, ending]).strip() for ending in sorted(endings) if ending]
+
+
+def _names(prefix: str):
+    if connection.vendor == "postgresql":
+        rows = SearchName.objects.filter(key__startswith=prefix)
+    else:
+        rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff")
+    return rows.filter(entry__draft=False).order_by("-start", "key").values_list(
+        "entry_id", "key", "kind", "start", "words", "entry__title", "entry__slug")[:_SCAN]
+
+
+def _collect(found: dict[int, tuple], prefix: str, typed: str, corrected: bool = False) -> None:
+    for entry_id, key, kind, start, words, title, slug in _names(prefix):
+        rank = (corrected, key != typed, not start, kind != SearchName.TITLE, words, len(key), title.casefold())
+        if entry_id not in found or rank < found[entry_id][0]:
+            found[entry_id] = (rank, title, slug)
+
+
+def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
+    """Up to ``limit`` (at most 10) suggestions: ``[{"title": …, "url": …}]``."""
+    limit = max(0, min(int(limit), MAX_SUGGESTIONS))
+    text = clean_query(query or "", MAX_QUERY_CHARS)[:100]
+    prefixes = _prefixes(text)
+    if not prefixes or not limit:
+        return []
+    found: dict[int, tuple] = {}
+    for prefix in prefixes:
+        _collect(found, prefix, prefixes[0])
+    if not found:
+        terms = word_terms(WORD_PATTERN.findall(text)[-1])
+        if len(terms) == 1:
+            head = " ".join(prefixes[0].split()[:-1])
+            for correction in [c for c in corrections(terms[0], get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)][:2]:
+                _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
+    ordered = sorted(found.values(), key=lambda item: item[0])[:limit]
+    if not ordered:
+        ids = get_backend().similar_names(text, limit)
+        known = {pk: (title, slug) for pk, title, slug in
+                 Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
+        ordered = [(None, *known[pk]) for pk in ids if pk in known]
+    return [{"title": title, "url": Entry(slug=slug).get_absolute_url()} for _, title, slug in ordered[:limit]]

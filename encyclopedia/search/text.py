@@ -1,0 +1,124 @@
+"""How text becomes search terms: the same steps for entries and for queries.
+
+A *term* is one word made comparable: lower case, accents and apostrophes gone,
+Greek letters spelled out ("IFN-γ" → "ifn gamma"), singular ("cells" → "cell"),
+one spelling for British and American forms (see :mod:`.spelling`).  Hyphens and
+slashes separate words ("CAR-T" → "car t"); a short hyphenated compound is also
+indexed joined up ("CAR-T" → "cart", "IL-6" → "il6"), so every way of writing it
+meets.  Terms are index keys, never shown: pages show the words as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .spelling import canonical
+
+MAX_TERM_CHARS = 40  # longer "words" (URLs, DOIs, runs of letters) are not searchable
+
+# Common English words that never decide a search on their own (they stay in the index,
+# for phrases and for queries made only of them).
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been being below between both but by
+can could did do does doing don dont down during each few for from further had has have having he her here hers
+herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves get gets got also may might must shall
+please tell explain mean means meaning before
+""".split())
+
+WORD_PATTERN = _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_COMPOUND = re.compile(r"[^\W_]+(?:[-/‐‑–][^\W_]+)+")
+_APOSTROPHES = str.maketrans("", "", "'’ʼ")
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
+    "ψ": "psi", "ω": "omega",
+}
+_LETTERS = str.maketrans({
+    "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    **{letter: f" {name} " for letter, name in _GREEK.items()},
+})
+
+
+@lru_cache(maxsize=262_144)
+def fold(word: str) -> str:
+    """Lower case without accents or apostrophes; a Greek letter becomes its own word."""
+    word = word.translate(_APOSTROPHES)
+    if word.isascii():
+        return word.lower()
+    word = unicodedata.normalize("NFKC", word).casefold().translate(_LETTERS)
+    word = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+def singular(word: str) -> str:
+    """A light plural stemmer: cells → cell, therapies → therapy, viruses → virus, rashes → rash."""
+    if len(word) <= 3 or word[-1] != "s" or not word[-2].isalpha() or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "xes", "zzes", "ruses", "tuses", "nuses", "puses", "cuses")) or (
+            word.endswith("ches") and not word.endswith("aches")):
+        return word[:-2]
+    return word[:-1]
+
+
+def normal(word: str) -> str:
+    """The term of one folded word."""
+    word = canonical(singular(word))
+    if len(word) > 3:
+        if word.endswith("ie"):
+            return word[:-1]
+        if word.endswith("y"):
+            return word[:-1] + "i"
+    return word
+
+
+@lru_cache(maxsize=262_144)
+def word_terms(raw: str) -> tuple[str, ...]:
+    """The terms of one word as written (usually one; none for an over-long word)."""
+    return tuple(normal(part) for part in fold(raw).split() if len(part) <= MAX_TERM_CHARS)
+
+
+def is_stop_word(raw: str) -> bool:
+    return fold(raw) in STOP_WORDS
+
+
+def terms(text: str) -> list[str]:
+    """Every term of a text, in order (the indexing fast path)."""
+    out: list[str] = []
+    for raw in _WORD.findall(text):
+        out.extend(word_terms(raw))
+    return out
+
+
+def joined_compounds(text: str) -> list[str]:
+    """Short hyphenated compounds written as one word: "CAR-T" → "cart", "IL-6" → "il6"."""
+    out = []
+    for match in _COMPOUND.finditer(text):
+        parts = re.split(r"[-/‐‑–]", match.group())
+        if len(parts) <= 3 and any(len(part) <= 2 or any(ch.isdigit() for ch in part) for part in parts):
+            out.extend(word_terms("".join(parts)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a text with where it stands (for highlighting)."""
+
+    terms: tuple[str, ...]
+    start: int
+    end: int
+
+
+def clean_query(text: str, limit: int) -> str:
+    """A query as received, made safe to work with: bounded, no control characters, one line."""
+    text = text[:limit]
+    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch for ch in text)
+    return " ".join(text.split())

@@ -1,0 +1,114 @@
+"""Misspelt words: corrections from the index's own vocabulary.
+
+Candidates come from three cheap lookups in :class:`~.models.SearchTerm`: terms that
+*sound* the same or one edit apart once both are reduced to a rough skeleton
+("leukaferesis" and "leukapheresis" share ``leukaferesis``), terms sharing the first
+three letters (for two-letter slips), and, on PostgreSQL, trigram look-alikes.  Each
+candidate is then judged by edit distance (Damerau–Levenshtein, transpositions count
+once), on the word and on its skeleton.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .models import DOCUMENT_COUNT_TERM, SearchTerm
+
+MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+_SKELETON_RULES = [
+    (re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"), (re.compile(r"[cq]"), "k"), (re.compile(r"z"), "s"),
+    (re.compile(r"y"), "i"), (re.compile(r"[ao]e"), "e"), (re.compile(r"(?<=[bdfgjklmnprstvwx])h"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+_ALPHABET = "abdefghijklmnoprstuvwx0123456789"
+
+
+def skeleton(term: str) -> str:
+    """How a term roughly sounds: ph → f, c/q → k, doubled letters once, ae/oe → e…"""
+    for pattern, replacement in _SKELETON_RULES:
+        term = pattern.sub(replacement, term)
+    return term
+
+
+def distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal string alignment distance, or ``limit + 1`` once it is certainly above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def edits1(word: str) -> set[str]:
+    letters = set(_ALPHABET) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    transposes = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + letter + right[1:] for left, right in splits if right for letter in letters}
+    inserts = {left + letter + right for left, right in splits for letter in letters}
+    return deletes | transposes | replaces | inserts
+
+
+@dataclass(frozen=True)
+class Correction:
+    term: str
+    display: str
+    entries: int
+    names: int
+    edits: int  # on the word as written (0 when only the skeleton matches exactly)
+    sound_edits: int  # on the skeletons
+
+    @property
+    def one_edit(self) -> bool:
+        return self.edits <= 1 or self.sound_edits == 0
+
+
+def _prefix_range(prefix: str):
+    return {"term__gte": prefix, "term__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
+def corrections(term: str, backend) -> list[Correction]:
+    """Known terms this (unknown) term may be a misspelling of, best first."""
+    if len(term) < MIN_LENGTH or not term.isalpha():
+        return []
+    shape = skeleton(term)
+    keys = sorted(edits1(shape) | {shape})
+    rows: dict[str, tuple] = {}
+    columns = ("term", "display", "entries", "names")
+    for start in range(0, len(keys), 900):
+        for row in SearchTerm.objects.filter(skeleton__in=keys[start:start + 900]).values_list(*columns):
+            rows[row[0]] = row
+    if connection.vendor == "postgresql":
+        nearby = SearchTerm.objects.filter(term__startswith=term[:3])
+    else:
+        nearby = SearchTerm.objects.filter(**_prefix_range(term[:3]))
+    for row in nearby.order_by("-entries").values_list(*columns)[:300]:
+        rows.setdefault(row[0], row)
+    similar = backend.similar_terms(term)
+    if similar:
+        for row in SearchTerm.objects.filter(term__in=similar).values_list(*columns):
+            rows.setdefault(row[0], row)
+    found = []
+    for candidate, display, entries, names in rows.values():
+        if candidate in (term, DOCUMENT_COUNT_TERM) or entries <= 0 or abs(len(candidate) - len(term)) > 2:
+            continue
+        edits = distance(term, candidate, 2)
+        sound = distance(shape, skeleton(candidate), 2)
+        if edits <= 1 or sound <= 1 or (edits <= 2 and len(term) >= 6):
+            found.append(Correction(candidate, display or candidate, entries, names, edits, sound))
+    found.sort(key=lambda c: (min(c.edits, c.sound_edits), c.edits, -(c.names > 0), -c.entries, c.term))
+    return found

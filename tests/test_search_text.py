@@ -1,0 +1,90 @@
+"""How words become comparable: the same for entries and for queries (no database)."""
+
+import pytest
+
+from encyclopedia.search.documents import abbreviates, build_document, entry_synonyms
+from encyclopedia.search.query import parse
+from encyclopedia.search.text import clean_query, terms
+from encyclopedia.search.typos import distance, skeleton
+
+
+@pytest.mark.parametrize("one, other", [
+    ("CAR-T cells", "car t cell"),
+    ("Leukaemia", "leukemia"),
+    ("tumours", "Tumor"),
+    ("haematology", "hematology"),
+    ("oesophagus", "esophagus"),
+    ("paediatric", "pediatric"),
+    ("anaesthesia", "anesthesia"),
+    ("randomised", "randomized"),
+    ("organisation", "organizations"),
+    ("centre", "center"),
+    ("litres", "liter"),
+    ("colour", "color"),
+    ("behaviour", "behavior"),
+    ("leucocytes", "leukocyte"),
+    ("diarrhoea", "diarrhea"),
+    ("therapies", "therapy"),
+    ("viruses", "virus"),
+    ("rashes", "rash"),
+    ("headaches", "headache"),
+    ("Sjögren", "sjogren"),
+    ("IFN-γ", "ifn gamma"),
+    ("patient’s", "patients"),
+    ("grey", "gray"),
+])
+def test_spellings_of_the_same_words_give_the_same_terms(one, other):
+    assert terms(one) == terms(other)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("cell", "cellulitis"), ("hour", "hor"), ("four", "for"), ("virus", "viru"), ("lupus", "lupu"),
+    ("diagnosis", "diagnosi"), ("apheresis", "apheresi"), ("crs", "cr"),
+])
+def test_different_words_stay_apart(one, other):
+    assert terms(one) != terms(other)
+
+
+def test_query_words_keep_compounds_together_and_mark_common_words():
+    plan = parse("What is CAR-T?")
+    assert [unit.raw for unit in plan.units] == ["What", "is", "CAR-T"]
+    assert [unit.stop for unit in plan.units] == [True, True, False]
+    assert plan.units[2].terms == ("car", "t") and plan.units[2].joined == "cart"
+
+
+@pytest.mark.parametrize("hostile", ['"', "*", "NEAR", "-", ":", "'", "", " ", "\x00", "a" * 1000,
+                                     "\ud800", "AND OR NOT", "crs*", "title:crs", "'; DROP TABLE x; --",
+                                     "\u202etext", "<script>alert(1)</script>"])
+def test_any_query_text_parses(hostile):
+    plan = parse(hostile)
+    assert len(plan.text) <= 200
+    assert all(term.isalnum() for unit in plan.units for term in unit.terms)
+
+
+def test_queries_are_cut_to_200_characters_and_one_line():
+    assert clean_query("a\nb\tc" + "x" * 500, 200) == "a b c" + "x" * 195
+
+
+def test_misspellings_are_near_in_sound_or_edits():
+    assert skeleton("leukaferesis") == skeleton("leukapheresis")
+    assert distance("tumer", "tumor") == 1
+    assert distance("leukemai", "leukemia") == 1  # a transposition is one edit
+    assert distance("cell", "cytokine", 2) == 3
+
+
+def test_acronym_aliases_are_synonyms_of_the_names_they_abbreviate():
+    assert abbreviates("GvHD", "graft-versus-host disease")
+    assert abbreviates("ICANS", "immune effector cell-associated neurotoxicity syndrome")
+    assert not abbreviates("CRS", "CRS grading")
+    document = build_document(7, "Graft-versus-host disease", ["GvHD", "acute GvHD", "GVHD grading"], "", "", "")
+    groups = {}
+    for key, group in entry_synonyms(document):
+        groups.setdefault(group, set()).add(key)
+    assert {"gvhd", "graft versus host disease"} in groups.values()
+
+
+def test_a_title_with_a_name_in_brackets_gives_both_names():
+    document = build_document(3, "Collecting the cells (leukapheresis)", [], "", "", "")
+    assert {name.display for name in document.names} == {"Collecting the cells (leukapheresis)",
+                                                           "Collecting the cells", "leukapheresis"}
+    assert ("leukapheresis", "e3:p") in entry_synonyms(document)
