@@ -35,7 +35,8 @@ def write_version(root: Path, version: str) -> Path:
     for number in range(TOPICS):
         folder.entry(f"topic-{number:03d}", title=f"Topic {number} {version}",
                      category="basics" if number % 2 else "risks",
-                     body=f"Topic {number} as of {version} [@june2018]. Next: [[topic-{(number + 1) % TOPICS:03d}]].\n\n"
+                     body=f"Topic {number} as of {version} [@june2018]. "
+                          f"Next: [[topic-{(number + 1) % TOPICS:03d}]].\n\n"
                           f"## Details\n\nMore about topic {number}, {version} [@hartmann2017].\n")
     folder.entry(f"only-in-{version}", title=f"Only in {version}", body=f"Only in {version} [@june2018].\n")
     return folder.root

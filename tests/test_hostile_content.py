@@ -144,7 +144,8 @@ def test_links_with_scripting_schemes_are_refused_however_disguised(vector, outc
 
 def test_disguises_browsers_do_not_read_as_a_scheme_stay_harmless_relative_links(outcomes):
     # Markdown expands a tab to spaces, and a scheme cannot hold spaces.
-    for vector in ["ｊａｖａｓｃｒｉｐｔ：alert(1)", "%6A%61%76%61%73%63%72%69%70%74%3Aalert(1)", "\\javascript:alert(1)",
+    for vector in ["ｊａｖａｓｃｒｉｐｔ：alert(1)", "%6A%61%76%61%73%63%72%69%70%74%3Aalert(1)",
+                   "\\javascript:alert(1)",
                    "java\tscript:alert(1)"]:
         index = vectors.SCHEME_TRICKS.index(vector)
         kind, html = _outcome(outcomes, f"scheme-{index:03d}-link")

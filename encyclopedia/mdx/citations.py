@@ -128,6 +128,12 @@ class CitationTreeprocessor(Treeprocessor):
                 back.text = "↩"
                 back.tail = " "
                 doc.mark_generated(back)
+            anchor = etree.SubElement(item, "a")
+            anchor.set("href", f"#ref-{key}")
+            anchor.set("class", "item-anchor")
+            anchor.set("aria-label", f"Link to reference {numbers[key]}")
+            anchor.text = "#"
+            doc.mark_generated(anchor)
             del last
             for element in (section, heading, listing, item, backs):
                 doc.mark_generated(element)

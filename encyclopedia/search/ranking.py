@@ -7,10 +7,13 @@ words, and rarer ones, comes first, and for the same words a title match beats a
 heading, which beats body text.  The whole query as a phrase adds half again.  Ties
 go to bm25 (``ts_rank`` on PostgreSQL), then to the order entries were added.
 
-Bounds: a slot more than ``BODY_SCAN_LIMIT`` entries use anywhere is scored only in
-titles, aliases, headings and summaries (the entries mentioning it only in passing
-follow, in a stable order); relevance for ties is computed when at most
-``RELEVANCE_LIMIT`` entries match.
+Bounds, so that a large site answers as fast as a small one: a slot more than
+``BODY_SCAN_LIMIT`` entries use anywhere is scored only in titles, aliases, headings
+and summaries, and a slot most entries use (``COMMON_SHARE``, once there are more than
+``COMMON_MIN_ENTRIES``) only in titles and aliases, where it still tells something.
+Entries matching only in those unscored places follow the scored ones, in a stable
+order.  Ties are broken by relevance over all text when at most ``RELEVANCE_LIMIT`` entries
+match, else over titles and aliases.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ NAME_WEIGHT = 8.0
 FIELD_WEIGHTS = (("body", 1.0), ("summary", 2.0), ("headings", 4.0), ("names", NAME_WEIGHT))
 PHRASE_BONUS = 0.5
 BODY_SCAN_LIMIT = 3000
+COMMON_SHARE = 0.6
+COMMON_MIN_ENTRIES = 200
 RELEVANCE_LIMIT = 2000
 
 
@@ -33,12 +38,17 @@ class Ranking:
     matched: dict[int, dict[int, float]] = field(default_factory=dict)  # entry → slot index → field weight
 
 
+def _fields(plan: Plan, df: int):
+    """The places worth looking for a slot (or phrase) used by ``df`` entries."""
+    if df > COMMON_SHARE * plan.documents and df > COMMON_MIN_ENTRIES:
+        return FIELD_WEIGHTS[-1:]
+    return FIELD_WEIGHTS[1:] if df > BODY_SCAN_LIMIT else FIELD_WEIGHTS
+
+
 def _best_fields(plan: Plan, backend) -> dict[int, dict[int, float]]:
     best: dict[int, dict[int, float]] = {}
     for index, slot in enumerate(plan.slots):
-        for name, weight in FIELD_WEIGHTS:
-            if name == "body" and slot.df > BODY_SCAN_LIMIT:
-                continue
+        for name, weight in _fields(plan, slot.df):
             for entry_id in backend.matching(slot.alternatives, name):
                 places = best.get(entry_id)
                 if places is None:
@@ -53,9 +63,7 @@ def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
         return
     total_idf = sum(slot.idf for slot in plan.slots)
     bonus: dict[int, float] = {}
-    for name, weight in FIELD_WEIGHTS:
-        if name == "body" and min(slot.df for slot in plan.slots) > BODY_SCAN_LIMIT:
-            continue
+    for name, weight in _fields(plan, min(slot.df for slot in plan.slots)):
         for entry_id in backend.matching([plan.phrase], name):
             bonus[entry_id] = max(bonus.get(entry_id, 0.0), weight)
     for entry_id, weight in bonus.items():
@@ -75,17 +83,19 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
     relevance: dict[int, float] = {}
     if total <= RELEVANCE_LIMIT:
         relevance = backend.relevance(any_of, "all")
-    elif len(scores) <= RELEVANCE_LIMIT:
-        relevance = backend.relevance(any_of, "short")
+    else:  # too many to rank by text: break ties among title and alias matches only
+        relevance = backend.relevance(any_of, "names")
     leading = list(dict.fromkeys(first))
     lead = set(leading)
     ordered = leading + sorted((entry_id for entry_id in scores if entry_id not in lead),
                                key=lambda entry_id: (-round(scores[entry_id], 9), -relevance.get(entry_id, 0.0),
                                                      entry_id))
     total = max(total, len(ordered))
-    if offset + limit > len(ordered) and total > len(ordered):
+    if offset + limit > len(ordered) and total > len(ordered):  # the window reaches the unscored matches
         known = set(ordered)
-        ordered += sorted(entry_id for entry_id in backend.matching(any_of, "body") if entry_id not in known)
-        total = len(ordered)
+        wanted = offset + limit - len(ordered)
+        rest = [entry_id for entry_id in backend.matching(any_of, "body", limit=wanted + len(known))
+                if entry_id not in known]
+        ordered += rest[:wanted]
     window = ordered[offset:offset + limit]
     return Ranking(window, total, {entry_id: best.get(entry_id, {}) for entry_id in window})

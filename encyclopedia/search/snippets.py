@@ -23,6 +23,7 @@ SNIPPET_CHARS = 240
 SUMMARY_CHARS = 320
 BODY_SCAN_CHARS = 16_000
 CHUNK_CHARS = 2_000
+ENOUGH_SLOTS = 3  # a body window showing this many of the searched words is good enough
 LEAD_CHARS = 70  # context shown before the first marked word of a window
 MAX_SPANS = 64  # marked words read before choosing the window (bounds the work on common words)
 _UNSEEN = object()
@@ -85,10 +86,12 @@ class Highlighter:
             slots |= self.singles.get(term, set())
         return Span(word.start, word.end, frozenset(slots)) if slots else None
 
-    def spans(self, text: str, limit: int | None = None, enough: frozenset[int] = frozenset()) -> list[Span]:
+    def spans(self, text: str, limit: int | None = None, enough: frozenset[int] = frozenset(),
+              enough_count: int = 0) -> list[Span]:
         """Marked stretches of ``text`` (up to ``limit`` characters), in order, not overlapping.
 
-        With ``enough``, stops at the first window of a snippet's length holding all those slots.
+        With ``enough``, stops after the first window of a snippet's length holding all those
+        slots (or ``enough_count`` of them).
         """
         limit = min(len(text), limit or len(text))
         found: list[Span] = []
@@ -104,7 +107,8 @@ class Highlighter:
                     continue
                 found.append(span)
                 position = span.end
-                if stop_at == limit and (len(found) >= MAX_SPANS or (enough and _window_holds(found, enough))):
+                if stop_at == limit and (len(found) >= MAX_SPANS or (enough and _window_holds(found, enough,
+                                                                                             enough_count))):
                     stop_at = min(limit, span.end + SNIPPET_CHARS)  # enough: finish the window being shown
             chunk_start = chunk_end
         return found
@@ -133,15 +137,15 @@ def _exact_words(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![^\W_])(?<![^\W_]['’ʼ])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_]|['’ʼ][^\W_])")
 
 
-def _window_holds(spans: list[Span], slots: frozenset[int]) -> bool:
-    """Whether the last spans, within one snippet's length, hold all these slots."""
+def _window_holds(spans: list[Span], slots: frozenset[int], count: int = 0) -> bool:
+    """Whether the last spans, within one snippet's length, hold all these slots (or ``count`` of them)."""
     last = spans[-1]
     held: set[int] = set()
     for span in reversed(spans):
         if last.end - span.start > SNIPPET_CHARS - LEAD_CHARS:
             break
-        held |= span.slots
-    return slots <= held
+        held |= span.slots & slots
+    return held == slots or (count and len(held) >= count)
 
 
 def marked(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> SafeString:
@@ -234,6 +238,7 @@ def summary_snippet(highlighter: Highlighter, summary: str) -> Snippet:
 
 
 def body_snippet(highlighter: Highlighter, body: str, wanted: frozenset[int] = frozenset()) -> Snippet | None:
-    """The best window of the body; reading stops early at a window holding all ``wanted`` slots."""
-    spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted)
+    """The best window of the body; reading stops early at a window holding the ``wanted`` slots
+    (three of them are enough)."""
+    spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted, ENOUGH_SLOTS)
     return window(body, spans) if spans else None

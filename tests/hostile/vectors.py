@@ -110,7 +110,8 @@ MARKDOWN_TRICKS = [
     "<![CDATA[<script>alert(1)</script>]]>",
     "<?php echo 1; ?>",
     "<details><summary>x</summary><script>alert(1)</script></details>",
-    "| <script> | <img src=x onerror=alert(1)> |\n|---|---|\n| [x](javascript:alert(1)) | ![y](data:image/png;base64,AA) |",
+    "| <script> | <img src=x onerror=alert(1)> |\n|---|---|\n"
+    "| [x](javascript:alert(1)) | ![y](data:image/png;base64,AA) |",
     "| a | b |\n|:---|---:|\n| x | y |\n{: onclick=\"alert(1)\"}",
     "* [x](javascript:alert(1))\n* <b onmouseover=alert(1)>b</b>\n    > <script>alert(1)</script>",
     "> <iframe src=\"javascript:alert(1)\"></iframe>",

@@ -94,11 +94,16 @@ class PostgreSQLBackend:
         return found
 
     # -- reading -------------------------------------------------------------------------------
-    def matching(self, alternatives, field: str) -> list[int]:
+    def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
+        """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         column = "everything" if field == "body" else "short"
+        sql = f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery"
+        params: list = [query_literal(alternatives, field)]
+        if limit is not None:
+            sql += " ORDER BY entry_id LIMIT %s"
+            params.append(limit)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery",
-                           [query_literal(alternatives, field)])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     def count(self, alternatives) -> int:
@@ -108,11 +113,13 @@ class PostgreSQLBackend:
             return cursor.fetchone()[0]
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
-        column = "everything" if scope == "all" else "short"
+        """``ts_rank`` with weights A/B/C/D of every match: over all text (``all``), or over
+        titles and aliases only (``names``)."""
+        column, field = ("everything", "body") if scope == "all" else ("short", "names")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT entry_id, ts_rank({_RANK_WEIGHTS}, {column}, q) "
                            f"FROM {TABLE}, CAST(%s AS tsquery) AS q WHERE {column} @@ q",
-                           [query_literal(alternatives)])
+                           [query_literal(alternatives, field)])
             return dict(cursor.fetchall())
 
     def similar_terms(self, term: str) -> list[str]:

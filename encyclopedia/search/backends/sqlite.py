@@ -87,10 +87,16 @@ class SQLiteBackend:
         return found
 
     # -- reading -------------------------------------------------------------------------------
-    def matching(self, alternatives, field: str) -> list[int]:
+    def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
+        """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         table = SHORT if field in _COLUMNS else ALL
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+        params: list = [match_expression(alternatives, field)]
+        if limit is not None:
+            sql += " ORDER BY rowid LIMIT %s"
+            params.append(limit)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     def count(self, alternatives) -> int:
@@ -99,15 +105,15 @@ class SQLiteBackend:
             return cursor.fetchone()[0]
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
-        """bm25 of every match (higher is better): over all text, or over the short fields weighted
-        names 8, headings 4, summary 2."""
+        """bm25 of every match (higher is better): over all text (``all``), or over titles and
+        aliases only (``names``)."""
         with connection.cursor() as cursor:
             if scope == "all":
                 cursor.execute(f"SELECT rowid, -bm25({ALL}) FROM {ALL} WHERE {ALL} MATCH %s",
                                [match_expression(alternatives)])
             else:
                 cursor.execute(f"SELECT rowid, -bm25({SHORT}, {_SHORT_WEIGHTS}) FROM {SHORT} WHERE {SHORT} MATCH %s",
-                               [match_expression(alternatives)])
+                               [match_expression(alternatives, "names")])
             return dict(cursor.fetchall())
 
     def similar_terms(self, term: str) -> list[str]:
