@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from .errors import ContentError, Problem
 from .loader import SLUG_PATTERN, ContentSet, read_content
+from .parse_cache import Known
 from .mdx.citations import CITATION_PATTERN
 from .mdx.glossary import compile_glossary
 from .mdx.wikilinks import WIKILINK_PATTERN
@@ -190,15 +191,16 @@ def prepare(
     on_progress: Callable[[int, int], None] | None = None,
     force: bool = False,
     raise_problems: bool = True,
+    known: Known | None = None,
 ) -> Prepared:
     """Read, check and render; raises ContentError listing every problem.
 
     With ``raise_problems=False`` (``checkcontent``) the problems stay in
     ``prepared.content.problems`` and whatever could be rendered is returned.
+    ``known`` (what the last load stored) lets unchanged files skip parsing; ``force`` ignores it.
     """
     stored = stored or {}
-    known = None if force else {slug: (item.source_hash, item.front_matter) for slug, item in stored.items()}
-    content = read_content(content_dir, known)
+    content = read_content(content_dir, None if force else known)
     entries = content.entries
 
     # 1. Section ids (a cheap block parse), reused for files that did not change.

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from . import yamlnodes as yn
 from .bibliography import read_reference
 from .errors import Problem
-from .frontmatter_cache import restore
+from .parse_cache import Known, file_hash, restore
 from .normalise import InputProblem, check_limits, decode, find_forbidden, normalise
 from .records import CategoryRecord, EntryRecord, GlossaryRecord, ReferenceRecord, TimelineStepRecord
 
@@ -46,6 +46,7 @@ class ContentSet:
     timeline: list[TimelineStepRecord] = field(default_factory=list)
     entries: dict[str, EntryRecord] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # slugs of entry files that failed to read
+    file_hashes: dict[str, str] = field(default_factory=dict)  # data file name -> sha256 of its bytes
     problems: list[Problem] = field(default_factory=list)
 
     def display_path(self, path: Path) -> str:
@@ -86,6 +87,7 @@ def _read_yaml_file(content: ContentSet, path: Path):
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    content.file_hashes[path.name] = file_hash(raw)
     shown = content.display_path(path)
     try:
         text = normalise(decode(raw))
@@ -141,8 +143,14 @@ def read_categories(content: ContentSet) -> None:
             content.problem(shown, exc.line, exc.message)
 
 
-def read_references(content: ContentSet) -> None:
+def read_references(content: ContentSet, known: Known | None = None) -> None:
     path = content.root / REFERENCES_FILE
+    if known is not None and path.is_file():
+        raw = path.read_bytes()
+        if known.unchanged(REFERENCES_FILE, raw):  # the records the last load stored
+            content.file_hashes[REFERENCES_FILE] = file_hash(raw)
+            content.references.update(known.references())
+            return
     node = _read_yaml_file(content, path)
     if node is None:
         return
@@ -365,11 +373,11 @@ def entry_files(root: Path) -> list[Path]:
     return files
 
 
-def read_content(content_dir: Path | str, known: dict[str, tuple[str, dict]] | None = None) -> ContentSet:
+def read_content(content_dir: Path | str, known: Known | None = None) -> ContentSet:
     """Read and check everything in the content folder (no rendering, no database).
 
-    ``known`` maps a slug to the ``source_hash`` and front matter snapshot a previous load
-    stored: a file with those exact bytes is not parsed again (see frontmatter_cache).
+    ``known`` is what the last load stored: files with exactly the bytes it read are not
+    parsed again (see parse_cache).
     """
     root = Path(content_dir).resolve()
     content = ContentSet(root=root)
@@ -377,7 +385,7 @@ def read_content(content_dir: Path | str, known: dict[str, tuple[str, dict]] | N
         content.problem(str(content_dir), 1, "the content folder does not exist; check --content-dir or IMMUNOREF_CONTENT_DIR")
         return content
     read_categories(content)
-    read_references(content)
+    read_references(content, known)
     read_glossary(content)
     read_timeline(content)
     first_path: dict[str, str] = {}
@@ -395,10 +403,10 @@ def read_content(content_dir: Path | str, known: dict[str, tuple[str, dict]] | N
             content.problem(shown, 1, f"cannot read the file: {exc.strerror}")
             continue
         record = None
-        if known and slug in known:
-            source_hash = hashlib.sha256(raw).hexdigest()
-            if source_hash == known[slug][0]:
-                record = restore(slug, shown, raw, source_hash, known[slug][1])
+        if known and slug in known.entries:
+            source_hash = file_hash(raw)
+            if source_hash == known.entries[slug][0]:
+                record = restore(slug, shown, raw, source_hash, known.entries[slug][1])
         if record is None:
             record = read_entry(content, path, raw)
         if record is not None:

@@ -186,6 +186,7 @@ class ContentState(models.Model):
     version = models.CharField(max_length=64)
     loaded_at = models.DateTimeField()
     entry_count = models.IntegerField(default=0)
+    files = models.JSONField(default=dict)  # hashes of the data files read, to skip parsing them again
 
     @classmethod
     def current_version(cls) -> str:

@@ -11,8 +11,7 @@ import contextlib
 import dataclasses
 import fcntl
 import json
-import os
-import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from django.utils import timezone
 from . import search
 from .bibliography import vancouver_text
 from .build import Prepared, StoredEntry, prepare
-from .frontmatter_cache import snapshot
+from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )
@@ -55,6 +54,21 @@ def stored_entries() -> dict[str, StoredEntry]:
             for slug, source, render, ids, deps, front in rows}
 
 
+_MEMORY_DB_LOCK = threading.Lock()
+
+
+def known_content(stored: dict[str, StoredEntry]) -> Known:
+    """What the last load stored, for reading only what changed (see parse_cache)."""
+    state = ContentState.objects.filter(pk=1).values_list("files", flat=True).first() or {}
+
+    def references() -> dict:
+        records = [reference_record(csl) for csl in Reference.objects.values_list("csl", flat=True)]
+        return {record.id: record for record in sorted(records, key=lambda record: record.line)}
+
+    return Known(entries={slug: (item.source_hash, item.front_matter) for slug, item in stored.items()},
+                 files=state, references=references)
+
+
 @contextlib.contextmanager
 def load_lock():
     """One load at a time: a second one is refused with a clear message."""
@@ -70,9 +84,16 @@ def load_lock():
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [0x1AAC0DE])
         return
     name = settings.DATABASES["default"]["NAME"]
-    lock_path = Path(f"{name}.load.lock") if str(name) not in {":memory:", ""} and "mode=memory" not in str(name) \
-        else Path(tempfile.gettempdir()) / f"immunoref-memory-db-{os.getpid()}.load.lock"  # one per process
-    handle = open(lock_path, "a+")
+    if str(name) in {":memory:", ""} or "mode=memory" in str(name):
+        # An in-memory database (the tests') belongs to this process: so does its lock.
+        if not _MEMORY_DB_LOCK.acquire(blocking=False):
+            raise LoadBusy("another content load is running; wait for it to finish and try again")
+        try:
+            yield
+        finally:
+            _MEMORY_DB_LOCK.release()
+        return
+    handle = open(Path(f"{name}.load.lock"), "a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -88,7 +109,9 @@ def load_content(content_dir=None, *, processes=None, on_progress=None, force: b
     started = time.monotonic()
     content_dir = Path(content_dir or settings.CONTENT_DIR)
     with load_lock():
-        prepared = prepare(content_dir, stored_entries(), processes=processes, on_progress=on_progress, force=force)
+        stored = stored_entries()
+        prepared = prepare(content_dir, stored, processes=processes, on_progress=on_progress, force=force,
+                           known=known_content(stored))
         report = write(prepared)
     report.seconds = time.monotonic() - started
     return report
@@ -135,10 +158,12 @@ def write(prepared: Prepared) -> LoadReport:
     report = LoadReport(version=prepared.version)
     content = prepared.content
     now = timezone.now()
+    files = {**content.file_hashes, "reader": READER_FINGERPRINT}
     if not prepared.rendered and ContentState.objects.filter(pk=1, version=prepared.version).exists():
         # The version hashes everything stored (entries, their render hashes, categories,
         # references, glossary, timeline): nothing to write.
         report.unchanged = len(content.entries)
+        ContentState.objects.filter(pk=1).exclude(files=files).update(files=files)
         search.update_index([])
         return report
 
@@ -195,7 +220,8 @@ def write(prepared: Prepared) -> LoadReport:
 
     search.update_index([entry.pk for entry in changed], rebuild=not existing)
     ContentState.objects.update_or_create(
-        pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries)}
+        pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries),
+                        "files": files}
     )
     return report
 
@@ -247,10 +273,10 @@ def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], ref
         Citation.objects.filter(entry_id__in=rendered[start:start + 500]).delete()
     links, citations = [], []
     for slug, result in prepared.rendered.items():
-        source = by_slug[slug]
+        source = by_slug[slug].pk
         for target_slug, section in result.links:
             if target_slug in by_slug:
-                links.append(Link(source=source, target=by_slug[target_slug], section=section))
+                links.append((source, by_slug[target_slug].pk, section))
         numbers: dict[str, int] = {}
         sections: dict[str, list[str]] = {}
         for key, number, section in result.citations:
@@ -259,9 +285,24 @@ def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], ref
             if section not in places:
                 places.append(section)
         for key, number in numbers.items():
-            citations.append(Citation(entry=source, reference=references[key], number=number, sections=sections[key]))
-    Link.objects.bulk_create(links, batch_size=500)
-    Citation.objects.bulk_create(citations, batch_size=500)
+            citations.append((source, references[key].pk, number, sections[key]))
+    _insert_rows(Link, ("source", "target", "section"), links)
+    _insert_rows(Citation, ("entry", "reference", "number", "sections"), citations)
+
+
+def _insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many plain rows at once: tens of thousands of links and citations on a full load,
+    where building a model instance for each costs more than writing it."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, [[field.get_db_prep_save(value, connection) for field, value in zip(fields, row)]
+                                     for row in rows[start:start + 2000]])
 
 
 def _sync_redirects(content, by_slug) -> None:

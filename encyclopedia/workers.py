@@ -1,18 +1,21 @@
 """Render entries in worker processes, in parallel, each job under a CPU-time limit.
 
 A pathological entry (deep nesting, a quadratic corner of the Markdown parser) is
-stopped by ``RLIMIT_CPU`` in its worker and reported as "too complex to render"; a
-wall-clock backstop kills a worker that still does not answer (a C loop that never
-returns to Python), and a fresh worker takes its place.  CPU time, unlike wall-clock
-time, holds on a busy machine.
+stopped by a CPU-time timer in its worker (``ITIMER_PROF``, the clock ``RLIMIT_CPU``
+uses, armed for each job) and reported as "too complex to render"; a wall-clock backstop
+kills a worker that still does not answer (a C loop that never returns to Python), and a
+fresh worker takes its place.  CPU time, unlike wall-clock time, holds on a busy machine.
+
+Why not ``RLIMIT_CPU`` set to "CPU used so far + limit": the kernel checks that limit
+against its tick-sampled CPU clock, which on a busy (virtual) machine runs seconds ahead
+of the precise figure ``getrusage`` reports, so after a minute or so of rendering every
+job was stopped at once.  A relative timer on the kernel's own clock cannot drift.
 """
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
-import resource
 import signal
 import time
 from collections import deque
@@ -54,18 +57,9 @@ def _raise_cpu_exceeded(signum, frame):
     raise CpuLimitExceeded()
 
 
-def _cpu_used() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_one(renderer: Renderer, job: Job) -> Outcome:
     """Run one job in this process under the CPU limit (the worker's inner step)."""
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = math.ceil(_cpu_used() + CPU_SECONDS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    signal.setitimer(signal.ITIMER_PROF, CPU_SECONDS)
     try:
         if job.sections_only:
             return Outcome(job.key, sections=renderer.section_ids(job.body))
@@ -73,10 +67,11 @@ def run_one(renderer: Renderer, job: Job) -> Outcome:
     except (CpuLimitExceeded, RecursionError, MemoryError):
         return Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
     finally:
-        resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY if hard == resource.RLIM_INFINITY else hard, hard))
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _worker_main(connection, context: RenderContext) -> None:
+    signal.signal(signal.SIGPROF, _raise_cpu_exceeded)
     signal.signal(signal.SIGXCPU, _raise_cpu_exceeded)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     renderer = Renderer(context)
@@ -87,6 +82,8 @@ def _worker_main(connection, context: RenderContext) -> None:
                 break
             try:
                 outcome = run_one(renderer, job)
+            except CpuLimitExceeded:  # the timer fired just as the job ended
+                outcome = Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
             except Exception as exc:  # a bug, not the editor's mistake: report it plainly
                 outcome = Outcome(job.key, failure=f"the renderer failed unexpectedly ({type(exc).__name__}: {exc})")
             connection.send(outcome)

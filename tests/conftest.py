@@ -18,6 +18,16 @@ def _empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_database_readiness(monkeypatch):
+    """A failed database check is not carried into the next test: a test without database
+    access must not leave the next one answering 503 (encyclopedia/readiness.py remembers it)."""
+    from encyclopedia import readiness
+
+    if not readiness.readiness.ready:
+        monkeypatch.setattr(readiness, "readiness", readiness._Readiness())
+
+
 @pytest.fixture
 def content(tmp_path) -> ContentFolder:
     """A small, valid content folder in a temporary directory (see tests/contentkit.py)."""

@@ -269,6 +269,15 @@ def test_abbreviations_in_summaries_and_glossary_definitions_count(folder):
     assert [line.split(": warning")[0] for line in only(folder, "`ICU`")] == ["content/grading.md:3"]
 
 
+def test_an_abbreviation_inside_a_glossary_term_counts_as_defined(folder):
+    from tests.contentkit import GLOSSARY
+
+    folder.write_yaml("glossary.yaml", [*GLOSSARY, {"term": "PRIME scheme", "definition": "A scheme for medicines."}])
+    grading(folder, body="Supported by the PRIME scheme [@fda-list]. See [[overview]] and [[crs]].\n\n"
+                         "Also supported through PRIME [@june2018].\n")
+    assert [line.split(": warning")[0] for line in only(folder, "`PRIME`")] == ["content/grading.md:10"]
+
+
 @pytest.mark.parametrize("text, missing", [
     ("CRS and CARs and CAR-NK-like cells", []),             # defined, plural, compound with a defined part
     ("IL-6 and GM-CSF", ["IL", "GM", "CSF"]),                 # compounds split when the whole is not defined

@@ -94,6 +94,7 @@ def test_a_question_finds_the_entry_with_the_most_telling_words(loaded):
     assert found[0] == "conditioning"
     assert len(found) > 1  # not only entries with every word
     assert _titles(search("what does GvHD mean"))[0] == "gvhd"
+    assert search("What is CRS?").go_to[0]["url"] == "/entries/crs/"
 
 
 def test_common_words_alone_still_find_something(loaded):

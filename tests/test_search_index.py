@@ -58,7 +58,8 @@ def test_search_agrees_with_pages_after_a_reload(content, load, client):
     load(content)
     assert _slugs("grading") == ["crs"]
     content.entry("crs", title="Cytokine release syndrome", category="risks", aliases=["CRS"],
-                  body="A fever with hypotension [@june2018]. See [[overview]].\n\n## Staging\n\nFour stages [@june2018].\n")
+                  body="A fever with hypotension [@june2018]. See [[overview]].\n\n"
+                       "## Staging\n\nFour stages [@june2018].\n")
     load(content)
     assert _slugs("grading") == []
     assert _slugs("staging") == ["crs"]

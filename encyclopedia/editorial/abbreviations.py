@@ -2,11 +2,12 @@
 
 An abbreviation is a word written in capitals: 2 to 6 capital letters, digits allowed
 after the first letter (``CRS``, ``ICANS``, ``CD19``), a plural ``s`` allowed
-(``TILs``).  Hyphenated words are matched against the glossary as a whole first
-(``IL-6``, ``GM-CSF``), then part by part (``PAP-GM-CSF``).  Roman numerals (``stage
-IIIC``), pronunciation guides (``LIM-foh-dih-PLEE-shun``) the name of a trial or study
-written as such (``the IMPACT trial``), and a few ordinary words and units are not
-abbreviations for this rule.
+(``TILs``).  It is defined when the glossary marks it (as an abbreviation, a term, an
+``also`` form, or inside a longer term such as ``PRIME scheme``).  Hyphenated words are
+matched against the glossary as a whole first (``IL-6``, ``GM-CSF``), then part by part
+(``PAP-GM-CSF``).  Roman numerals (``stage IIIC``), pronunciation guides
+(``LIM-foh-dih-PLEE-shun``), the name of a trial or study written as such (``the IMPACT
+trial``), trial and product codes (``ZUMA-1``, ``KTE-X19``), and a few ordinary words and units are not abbreviations for this rule.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Iterator
 from ..build import Prepared
 from ..errors import Problem
 from ..loader import GLOSSARY_FILE, TIMELINE_FILE
+from ..mdx.glossary import compile_glossary
 from .entries import PLACEHOLDER
 
 # Ordinary words and units written in capitals (and the placeholder `newentry` writes,
@@ -31,6 +33,7 @@ _NAMED_STUDY = re.compile(r"\s+(?:trials?|stud(?:y|ies))\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*$")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})[A-D]?$")
 _LOWER_SYLLABLE = re.compile(r"^[a-z]+$")
+_CODE_NUMBER = re.compile(r"^[A-Z]?\d+$")
 MAX_PARTS = 4  # the longest hyphenated glossary name looked for, in parts (PAP-GM-CSF has 3)
 
 
@@ -55,6 +58,8 @@ def undefined_in(text: str, defined: set[str]) -> list[str]:
         if _NAMED_STUDY.match(text, match.end()):
             continue
         parts = match.group(0).split("-")
+        if len(parts) >= 2 and _CODE_NUMBER.match(parts[-1]) and len(parts[0]) >= 3:
+            continue  # a trial or product code, e.g. ZUMA-1, CARTITUDE-1, KTE-X19
         if sum(bool(_LOWER_SYLLABLE.match(part)) for part in parts) >= 2 and any(is_abbreviation(p) for p in parts):
             continue  # a pronunciation guide, e.g. LIM-foh-dih-PLEE-shun
         start = 0
@@ -86,6 +91,11 @@ class _Use:
     owner: str  # the entry slug or data file the use belongs to
 
 
+def _blank(match: re.Match) -> str:
+    """Spaces in place of a match, line breaks kept (so lines are still counted right)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 def _line_in(body: str, first_line: int, word: str) -> int:
     pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}s?(?![^\W_])")
     match = pattern.search(body)
@@ -112,8 +122,11 @@ def _texts(prepared: Prepared) -> Iterator[tuple[str, str, int, str, str]]:
 def undefined_abbreviations(prepared: Prepared) -> Iterator[Problem]:
     """One warning per undefined abbreviation, at its first use, saying where else it is used."""
     defined = glossary_names(prepared)
+    marked, _exact, _folded = compile_glossary(tuple(prepared.content.glossary))
     uses: dict[str, list[_Use]] = {}
     for text, path, line, owner, source in _texts(prepared):
+        if marked is not None:  # what the glossary marks is defined, "PRIME scheme" included
+            text, source = marked.sub(_blank, text), marked.sub(_blank, source)
         for word in undefined_in(text, defined):
             where = _line_in(source, line, word) if source else line
             uses.setdefault(word, []).append(_Use(path, where, owner))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import WORD_PATTERN as _WORD, joined_compounds, terms, word_terms
+from .text import WORD_PATTERN, joined_compounds, terms, word_terms
 
 FIELDS = ("names", "headings", "summary", "body")
 NAME_SUFFIX_WORDS = 8  # names are also found from each of their first words on (for suggestions)
@@ -54,7 +54,7 @@ def entry_names(title: str, aliases) -> list[tuple[str, str]]:
 def _part(text: str, surfaces: dict[str, str]) -> list[str]:
     """The terms of one name, heading or text, noting how each term is first written."""
     out: list[str] = []
-    for raw in _WORD.findall(text):
+    for raw in WORD_PATTERN.findall(text):
         found = word_terms(raw)
         out.extend(found)
         if len(found) == 1 and found[0] not in surfaces:

@@ -21,9 +21,9 @@ from ..models import Entry
 from .backends import get_backend
 from .models import SearchName, SearchTerm
 from .query import Plan, plan as make_plan
-from .ranking import NAME_WEIGHT, rank
-from .text import terms
+from .ranking import NAME_WEIGHT, is_common, rank
 from .snippets import Highlighter, Snippet, body_snippet, marked, summary_snippet
+from .text import terms
 from .typos import corrections
 
 PAGE_SIZE = 20
@@ -80,10 +80,6 @@ class SearchResults:
     def first_index(self) -> int:
         return (self.page - 1) * self.page_size + 1 if self.hits else 0
 
-    @property
-    def last_index(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.hits)
-
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to offer: the first, the last and a few around the current; None for a gap."""
         wanted = {1, self.pages} | set(range(max(1, self.page - around), min(self.pages, self.page + around) + 1))
@@ -137,16 +133,15 @@ def _few_results_correction(plan: Plan, backend) -> str:
         if len(slot.units) == 1 and len(plan.units[slot.units[0]].terms) == 1:
             rare[slot.units[0]] = plan.units[slot.units[0]].terms[0]
     counts = dict(SearchTerm.objects.filter(term__in=list(rare.values())).values_list("term", "entries"))
-    changed = False
     for index, term in rare.items():
         used = counts.get(term, 0)
-        if index in plan.corrections or used > 1:
+        if index in plan.tried or used > 1 or plan.lookups <= 0:
             continue
+        plan.lookups -= 1
         better = [c for c in corrections(term, backend) if c.entries >= 5 * (used + 1)]
         if better:
             plan.corrections[index] = better[0]
-            changed = True
-    return plan.did_you_mean() if changed or plan.corrections else ""
+    return plan.did_you_mean()
 
 
 @dataclass
@@ -180,9 +175,12 @@ def _hits(plan: Plan, ids: list[int], matched: dict[int, dict[int, float]]) -> l
     summaries: dict[int, Snippet] = {}
     wanted: dict[int, frozenset[int]] = {}
     need_body = []
+    # Words most entries use do not choose the snippet (as they do not rank): they are marked
+    # where they appear, but the body is read only for the telling ones.
+    telling = frozenset(index for index, slot in enumerate(plan.slots) if not is_common(plan, slot.df))
     for entry_id, entry in entries.items():
         snippet = summaries[entry_id] = summary_snippet(highlighter, entry.summary)
-        wanted[entry_id] = frozenset(matched.get(entry_id, {})) or frozenset(range(len(plan.slots)))
+        wanted[entry_id] = (frozenset(matched.get(entry_id, {})) or frozenset(range(len(plan.slots)))) & telling
         if not wanted[entry_id] <= snippet.slots:
             need_body.append(entry_id)
     bodies = dict(Entry.objects.filter(pk__in=need_body).values_list("pk", "plain_text")) if need_body else {}
@@ -217,7 +215,7 @@ def _hits(plan: Plan, ids: list[int], matched: dict[int, dict[int, float]]) -> l
     return hits
 
 
-def search(query: str, page=1, page_size=PAGE_SIZE, *, _instead_of: str = "") -> SearchResults:
+def search(query: str, page=1, page_size=PAGE_SIZE, *, _correcting: bool = False) -> SearchResults:
     """Ranked, highlighted results for what someone typed; never raises on odd input."""
     page_size = _int(page_size, PAGE_SIZE, 1, MAX_PAGE_SIZE)
     page = _int(page, 1, 1, MAX_PAGE)
@@ -227,7 +225,8 @@ def search(query: str, page=1, page_size=PAGE_SIZE, *, _instead_of: str = "") ->
     if plan.empty:
         results.searchable = False
         return results
-    exact = exact_names(plan.key) or exact_names(plan.corrected_key)
+    exact = exact_names(plan.key) or exact_names(plan.corrected_key) or (
+        exact_names(plan.telling_key) if plan.telling_key != plan.key else [])
     results.go_to = [{"title": title, "url": url, "name": name} for _, title, url, name in exact[:3]]
     first = [entry_id for entry_id, *_ in exact]
     ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size)
@@ -241,8 +240,8 @@ def search(query: str, page=1, page_size=PAGE_SIZE, *, _instead_of: str = "") ->
             else plan.did_you_mean()
     if results.did_you_mean.casefold() == plan.text.casefold():
         results.did_you_mean = ""
-    if results.total == 0 and results.did_you_mean and not _instead_of:
-        instead = search(results.did_you_mean, 1, page_size, _instead_of=plan.text)
+    if results.total == 0 and results.did_you_mean and not _correcting:
+        instead = search(results.did_you_mean, 1, page_size, _correcting=True)
         if instead.total:
             instead.query = plan.text
             instead.showing_instead = results.did_you_mean

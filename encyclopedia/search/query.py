@@ -32,6 +32,7 @@ SYNONYM_SPAN = 6  # words
 COMPLETE_BELOW = 3  # a word fewer entries use is also read as the start of longer words
 COMPLETIONS = 3
 TITLE_CORRECTIONS = 2
+MAX_WORD_LOOKUPS = 4
 
 _UNIT = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*(?:[-/‐‑–][^\W_]+(?:['’ʼ][^\W_]+)*)*")
 
@@ -75,10 +76,17 @@ class Plan:
     corrected_key: str = ""
     phrase: Alternative | None = None
     corrections: dict[int, Correction] = field(default_factory=dict)  # unit index → best correction
+    lookups: int = MAX_WORD_LOOKUPS  # vocabulary look-ups (corrections, completions) still allowed
+    tried: set[int] = field(default_factory=set)  # units already looked up for corrections
 
     @property
     def empty(self) -> bool:
         return not self.slots
+
+    @property
+    def telling_key(self) -> str:
+        """The terms without the common words ("what is CRS" → "crs")."""
+        return " ".join(term for unit in self.units if not unit.stop for term in unit.terms)[:200]
 
     def any_of(self) -> list[Alternative]:
         return [alternative for slot in self.slots for alternative in slot.alternatives]
@@ -216,13 +224,15 @@ def plan(query: str, backend) -> Plan:
     counts = _vocabulary({term for slot in slots for alternative in slot.alternatives for term in alternative.terms})
     result.documents = counts.get(DOCUMENT_COUNT_TERM, (0, 0))[0]
     corrected = {}
-    for slot in slots:
-        if len(slot.units) != 1 or len(result.units[slot.units[0]].terms) != 1:
+    for slot in slots:  # corrections and completions cost a few queries each: bounded per search
+        if len(slot.units) != 1 or len(result.units[slot.units[0]].terms) != 1 or result.lookups <= 0:
             continue
         unit_index = slot.units[0]
         term = result.units[unit_index].terms[0]
         entries = counts.get(term, (0, 0))[0]
         if entries == 0:
+            result.lookups -= 1
+            result.tried.add(unit_index)
             found = corrections(term, backend)
             if found:
                 result.corrections[unit_index] = found[0]
@@ -231,6 +241,7 @@ def plan(query: str, backend) -> Plan:
                 counts[correction.term] = (correction.entries, correction.names)
                 corrected.setdefault(term, correction.term)
         if entries < COMPLETE_BELOW and len(term) >= 4 and term.isalpha():
+            result.lookups -= 1
             for completion in _completions(term, backend):
                 slot.add(Alternative((completion,)))
     missing = {term for slot in slots for alternative in slot.alternatives for term in alternative.terms} - set(counts)

@@ -12,8 +12,8 @@ Bounds, so that a large site answers as fast as a small one: a slot more than
 and summaries, and a slot most entries use (``COMMON_SHARE``, once there are more than
 ``COMMON_MIN_ENTRIES``) only in titles and aliases, where it still tells something.
 Entries matching only in those unscored places follow the scored ones, in a stable
-order.  Ties are broken by relevance over all text when at most ``RELEVANCE_LIMIT`` entries
-match, else over titles and aliases.
+order.  Ties are broken by relevance (for the telling slots) over all text when at most
+``RELEVANCE_LIMIT`` entries use them, else over titles and aliases.
 """
 
 from __future__ import annotations
@@ -38,9 +38,14 @@ class Ranking:
     matched: dict[int, dict[int, float]] = field(default_factory=dict)  # entry → slot index → field weight
 
 
+def is_common(plan: Plan, df: int) -> bool:
+    """Whether most entries use a slot: then it tells something only in a title or alias."""
+    return df > COMMON_SHARE * plan.documents and df > COMMON_MIN_ENTRIES
+
+
 def _fields(plan: Plan, df: int):
     """The places worth looking for a slot (or phrase) used by ``df`` entries."""
-    if df > COMMON_SHARE * plan.documents and df > COMMON_MIN_ENTRIES:
+    if is_common(plan, df):
         return FIELD_WEIGHTS[-1:]
     return FIELD_WEIGHTS[1:] if df > BODY_SCAN_LIMIT else FIELD_WEIGHTS
 
@@ -80,9 +85,9 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
     _phrase_bonus(plan, backend, scores)
     any_of = plan.any_of()
     total = backend.count(any_of)
-    relevance: dict[int, float] = {}
-    if total <= RELEVANCE_LIMIT:
-        relevance = backend.relevance(any_of, "all")
+    telling = [slot for slot in plan.slots if not is_common(plan, slot.df)]
+    if telling and sum(slot.df for slot in telling) <= RELEVANCE_LIMIT:
+        relevance = backend.relevance([alternative for slot in telling for alternative in slot.alternatives], "all")
     else:  # too many to rank by text: break ties among title and alias matches only
         relevance = backend.relevance(any_of, "names")
     leading = list(dict.fromkeys(first))
@@ -91,6 +96,8 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
                                key=lambda entry_id: (-round(scores[entry_id], 9), -relevance.get(entry_id, 0.0),
                                                      entry_id))
     total = max(total, len(ordered))
+    if offset >= total:
+        return Ranking([], total)
     if offset + limit > len(ordered) and total > len(ordered):  # the window reaches the unscored matches
         known = set(ordered)
         wanted = offset + limit - len(ordered)

@@ -17,7 +17,8 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import WORD_PATTERN, Word, word_terms
+from .spelling import written_part
+from .text import NON_ASCII_LETTER, WORD_PATTERN, Word, word_terms
 
 SNIPPET_CHARS = 240
 SUMMARY_CHARS = 320
@@ -55,6 +56,17 @@ class Highlighter:
             candidates.sort(key=lambda item: -len(item[0]))
         self.firsts = set(self.singles) | set(self.phrases)
         self.relevant: dict[str, tuple[str, ...] | None] = {}  # word as written → its terms, if wanted
+        parts = [written_part(term) for term in self.firsts]
+        self.parts = None if None in parts else sorted(set(parts))  # what any marked word must contain
+
+    def first_position(self, text: str) -> int | None:
+        """No earlier than where the first marked word of ``text`` can be; None when there is none."""
+        if self.parts is None or NON_ASCII_LETTER.search(text):
+            return 0
+        lowered = text.lower().replace("'", "").replace("’", "").replace("ʼ", "")
+        found = [position for position in map(lowered.find, self.parts) if position >= 0]
+        # Positions in ``lowered`` are never after the same place in ``text`` (only apostrophes go).
+        return max(0, min(found) - LEAD_CHARS) if found else None
 
     def _match_at(self, text: str, word: Word, limit: int) -> Span | None:
         """The longest phrase, else the single term, starting at ``word``."""
@@ -87,7 +99,7 @@ class Highlighter:
         return Span(word.start, word.end, frozenset(slots)) if slots else None
 
     def spans(self, text: str, limit: int | None = None, enough: frozenset[int] = frozenset(),
-              enough_count: int = 0) -> list[Span]:
+              enough_count: int = 0, start: int = 0) -> list[Span]:
         """Marked stretches of ``text`` (up to ``limit`` characters), in order, not overlapping.
 
         With ``enough``, stops after the first window of a snippet's length holding all those
@@ -95,10 +107,12 @@ class Highlighter:
         """
         limit = min(len(text), limit or len(text))
         found: list[Span] = []
-        position = chunk_start = 0
+        position = chunk_start = _word_start(text, start)
         stop_at = limit
         while chunk_start < stop_at:  # a chunk at a time, so that reading can stop early
-            chunk_end = text.find(" ", chunk_start + CHUNK_CHARS, limit) if limit - chunk_start > CHUNK_CHARS * 1.5 else -1
+            chunk_end = -1
+            if limit - chunk_start > CHUNK_CHARS * 1.5:
+                chunk_end = text.find(" ", chunk_start + CHUNK_CHARS, limit)
             chunk_end = limit if chunk_end < 0 else chunk_end
             for span in self._chunk_spans(text, chunk_start, chunk_end, limit):
                 if span.start >= stop_at:
@@ -131,10 +145,18 @@ class Highlighter:
                 yield span
 
 
+def _word_start(text: str, position: int) -> int:
+    """``position`` moved back to the start of the word it falls in."""
+    while 0 < position < len(text) and text[position - 1].isalnum():
+        position -= 1
+    return position
+
+
 @lru_cache(maxsize=256)
 def _exact_words(words: tuple[str, ...]) -> re.Pattern:
     """A regex finding exactly these words (as the word pattern reads them) in a text."""
-    return re.compile(r"(?<![^\W_])(?<![^\W_]['’ʼ])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_]|['’ʼ][^\W_])")
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(r"(?<![^\W_])(?<![^\W_]['’ʼ])(?:" + alternatives + r")(?![^\W_]|['’ʼ][^\W_])")
 
 
 def _window_holds(spans: list[Span], slots: frozenset[int], count: int = 0) -> bool:
@@ -197,7 +219,7 @@ def window(text: str, spans: list[Span], length: int = SNIPPET_CHARS) -> Snippet
     """A window of about ``length`` characters around the best run of spans."""
     if not spans:
         cut = _cut_end(text, length)
-        return Snippet(marked(text, [], 0, cut) + ("…" if cut < len(text) else ""), frozenset(), [])
+        return Snippet(mark_safe(marked(text, [], 0, cut) + ("…" if cut < len(text) else "")), frozenset(), [])
     first, last = _best_window(spans)
     chosen = spans[first:last + 1]
     start = _cut_start(text, chosen[0].start)
@@ -240,5 +262,8 @@ def summary_snippet(highlighter: Highlighter, summary: str) -> Snippet:
 def body_snippet(highlighter: Highlighter, body: str, wanted: frozenset[int] = frozenset()) -> Snippet | None:
     """The best window of the body; reading stops early at a window holding the ``wanted`` slots
     (three of them are enough)."""
-    spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted, ENOUGH_SLOTS)
+    start = highlighter.first_position(body[:BODY_SCAN_CHARS])
+    if start is None:
+        return None
+    spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted, ENOUGH_SLOTS, start)
     return window(body, spans) if spans else None

@@ -72,3 +72,24 @@ def canonical(word: str) -> str:
     for pattern, replacement in RULES:
         word = pattern.sub(replacement, word)
     return word
+
+
+# Where a canonical word may differ from a way it is written (the places the rules above
+# insert, drop or swap letters): splitting there leaves pieces every spelling contains.
+_CHANGED_PLACES = re.compile(
+    r"(?=em)|(?<=^leu)k|(?<=p)(?=ed)|(?<=an)(?=es)|(?<=^c)(?=es)|(?<=^f)(?=e[ct])|(?<=gyn)(?=ec)|(?<=^n)(?=ev)"
+    r"|(?<=arch)(?=eo)|(?<=rrh)(?=e)|(?<=pn)(?=e)|(?<=am)(?=eb)|(?<=c)(?=eli)|(?<=hom)(?=eo)|(?<=sul)f"
+    r"|(?<=o)(?=r)|(?=er$)|(?<=[iy])s|(?<=l)(?=(?:ed|ing|er|ers|ist|ists)$)")
+_MAPPED = frozenset(WORDS.values())
+
+
+def written_part(term: str) -> str | None:
+    """A piece of ``term`` that every way of writing it contains (lower case), or None."""
+    if len(term) <= 3 or term.isdigit():
+        return term
+    if term in _MAPPED:
+        return None
+    pieces = _CHANGED_PLACES.split(term[:-1])  # the last letter may be y, ie or a plural ending
+    best = max(pieces, key=len)
+    return best if len(best) >= 3 else None
+

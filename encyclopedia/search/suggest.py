@@ -65,7 +65,8 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
         terms = word_terms(WORD_PATTERN.findall(text)[-1])
         if len(terms) == 1:
             head = " ".join(prefixes[0].split()[:-1])
-            for correction in [c for c in corrections(terms[0], get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)][:2]:
+            likely = [c for c in corrections(terms[0], get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
+            for correction in likely[:2]:
                 _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
     ordered = sorted(found.values(), key=lambda item: item[0])[:limit]
     if not ordered:

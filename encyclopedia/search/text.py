@@ -31,7 +31,8 @@ while who whom why will with would you your yours yourself yourselves get gets g
 please tell explain mean means meaning before
 """.split())
 
-WORD_PATTERN = _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+WORD_PATTERN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W_]")
 _COMPOUND = re.compile(r"[^\W_]+(?:[-/‐‑–][^\W_]+)+")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ")
 _GREEK = {
@@ -46,7 +47,7 @@ _LETTERS = str.maketrans({
 })
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=16_384)
 def fold(word: str) -> str:
     """Lower case without accents or apostrophes; a Greek letter becomes its own word."""
     word = word.translate(_APOSTROPHES)
@@ -80,7 +81,7 @@ def normal(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)  # bounded: a web worker keeps a few MB of it at most
 def word_terms(raw: str) -> tuple[str, ...]:
     """The terms of one word as written (usually one; none for an over-long word)."""
     return tuple(normal(part) for part in fold(raw).split() if len(part) <= MAX_TERM_CHARS)
@@ -93,7 +94,7 @@ def is_stop_word(raw: str) -> bool:
 def terms(text: str) -> list[str]:
     """Every term of a text, in order (the indexing fast path)."""
     out: list[str] = []
-    for raw in _WORD.findall(text):
+    for raw in WORD_PATTERN.findall(text):
         out.extend(word_terms(raw))
     return out
 

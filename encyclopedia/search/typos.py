@@ -77,8 +77,10 @@ class Correction:
         return self.edits <= 1 or self.sound_edits == 0
 
 
-def _prefix_range(prefix: str):
-    return {"term__gte": prefix, "term__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def corrections(term: str, backend) -> list[Correction]:
@@ -87,20 +89,21 @@ def corrections(term: str, backend) -> list[Correction]:
         return []
     shape = skeleton(term)
     keys = sorted(edits1(shape) | {shape})
-    rows: dict[str, tuple] = {}
-    columns = ("term", "display", "entries", "names")
-    for start in range(0, len(keys), 900):
-        for row in SearchTerm.objects.filter(skeleton__in=keys[start:start + 900]).values_list(*columns):
-            rows[row[0]] = row
+    table = SearchTerm._meta.db_table
+    columns = f"SELECT term, display, entries, names FROM {table} WHERE "
+    rows = {row[0]: row for row in _rows(columns + f"skeleton IN ({', '.join(['%s'] * len(keys))})", keys)}
+    # Two slips in one word: look among words sharing the first three letters and about the length.
     if connection.vendor == "postgresql":
-        nearby = SearchTerm.objects.filter(term__startswith=term[:3])
+        prefix, params = "term LIKE %s", [term[:3] + "%"]
     else:
-        nearby = SearchTerm.objects.filter(**_prefix_range(term[:3]))
-    for row in nearby.order_by("-entries").values_list(*columns)[:300]:
+        prefix, params = "term >= %s AND term < %s", [term[:3], term[:2] + chr(ord(term[2]) + 1)]
+    nearby = _rows(columns + prefix + " AND length(term) BETWEEN %s AND %s ORDER BY entries DESC LIMIT 200",
+                   params + [len(term) - 2, len(term) + 2])
+    for row in nearby:
         rows.setdefault(row[0], row)
     similar = backend.similar_terms(term)
     if similar:
-        for row in SearchTerm.objects.filter(term__in=similar).values_list(*columns):
+        for row in _rows(columns + f"term IN ({', '.join(['%s'] * len(similar))})", similar):
             rows.setdefault(row[0], row)
     found = []
     for candidate, display, entries, names in rows.values():

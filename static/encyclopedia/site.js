@@ -90,6 +90,7 @@
     addCopyButton(anchor, id, name.replace(/^Link/, "Copy link"));
   });
   Array.prototype.forEach.call(main.querySelectorAll(".reference-list > li[id]"), function (item, index) {
+    if (item.querySelector("a.item-anchor")) { return; }  // already has its own "#" link (and button)
     if (item.lastChild) { addCopyButton(item.lastChild, item.id, "Copy link to reference " + (index + 1)); }
   });
 

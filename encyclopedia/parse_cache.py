@@ -1,27 +1,30 @@
-"""Front matter as read, stored with each entry, so a reload does not parse unchanged files again.
+"""What the last load read, kept in the database, so a reload does not parse unchanged files again.
 
-A load stores :func:`snapshot` of every entry record (``Entry.front_matter``).  The next
-load, for a file whose bytes hash to the stored ``source_hash`` and whose snapshot was
-made by the same reading code (:data:`READER_FINGERPRINT`), rebuilds the record with
-:func:`restore` instead of checking characters, limits and YAML again: those checks
-passed for exactly these bytes, or the entry would not be stored.  Anything else (a
-changed file, a new file, new reading code) is read in full.
+A load stores :func:`snapshot` of every entry record (``Entry.front_matter``) and the
+hashes of the data files it read (``ContentState.files``).  The next load, for a file
+whose bytes hash to the stored value and that was read by the same reading code
+(:data:`READER_FINGERPRINT`), rebuilds the records instead of checking characters,
+limits and YAML again: those checks passed for exactly these bytes, or the load would
+not have been stored.  Anything else (a changed file, a new file, new reading code) is
+read in full.  At 10,000 entries this is most of a no-change reload's time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .normalise import InputProblem, decode, normalise
-from .records import EntryRecord
+from .records import EntryRecord, ReferenceRecord
 
 
 def _reader_fingerprint() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("loader.py", "normalise.py", "yamlnodes.py", "records.py", "frontmatter_cache.py"):
+    for name in ("loader.py", "normalise.py", "yamlnodes.py", "records.py", "bibliography.py", "parse_cache.py"):
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -71,3 +74,24 @@ def restore(slug: str, shown: str, raw: bytes, source_hash: str, stored: dict | 
         )
     except (KeyError, TypeError, ValueError):  # a snapshot from another version: read the file
         return None
+
+
+def file_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def reference_record(csl: dict) -> ReferenceRecord:
+    """A reference record from its stored form (``dataclasses.asdict`` through JSON)."""
+    return ReferenceRecord(**{**csl, "authors": tuple(csl.get("authors", ()))})
+
+
+@dataclass
+class Known:
+    """What the last successful load stored: entry snapshots, data-file hashes, references."""
+
+    entries: dict[str, tuple[str, dict]] = field(default_factory=dict)  # slug -> (source hash, snapshot)
+    files: dict[str, str] = field(default_factory=dict)  # file name -> hash; "reader" -> fingerprint
+    references: Callable[[], dict[str, ReferenceRecord]] = dict
+
+    def unchanged(self, name: str, raw: bytes) -> bool:
+        return self.files.get("reader") == READER_FINGERPRINT and self.files.get(name) == file_hash(raw)
