@@ -73,7 +73,9 @@ test-sqlite:
 test-postgres:
 	$(BIN)/python tests/with_postgres.py -- $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
 
+# Every benchmark on SQLite, then on a throwaway PostgreSQL (bench/README.md); wrk from Debian.
 bench: install-test
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run_all.py
 
 clean:

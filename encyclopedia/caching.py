@@ -143,6 +143,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        release()  # hash the code now, at start-up, before gunicorn forks its workers
 
     def __call__(self, request):
         if settings.DEBUG:  # drafts and the content-problem banner: never stored anywhere

@@ -23,6 +23,7 @@ from django.utils import timezone
 from . import search
 from .bibliography import vancouver_text
 from .build import Prepared, StoredEntry, prepare
+from .loader import REFERENCES_FILE
 from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
@@ -159,66 +160,71 @@ def write(prepared: Prepared) -> LoadReport:
     content = prepared.content
     now = timezone.now()
     files = {**content.file_hashes, "reader": READER_FINGERPRINT}
-    if not prepared.rendered and ContentState.objects.filter(pk=1, version=prepared.version).exists():
+    version, stored_files = ContentState.objects.filter(pk=1).values_list("version", "files").first() or ("", {})
+    if not prepared.rendered and version == prepared.version and stored_files.get("reader") == READER_FINGERPRINT:
         # The version hashes everything stored (entries, their render hashes, categories,
-        # references, glossary, timeline): nothing to write.
+        # references, glossary, timeline), and the stored snapshots are of this reader: nothing to write.
         report.unchanged = len(content.entries)
-        ContentState.objects.filter(pk=1).exclude(files=files).update(files=files)
+        if stored_files != files:  # a data file changed in a way no record shows (a comment)
+            ContentState.objects.filter(pk=1).update(files=files)
         search.update_index([])
         return report
 
     categories = _sync_categories(content)
-    references = _sync_references(content)
+    unchanged_references = (stored_files.get("reader") == READER_FINGERPRINT
+                            and stored_files.get(REFERENCES_FILE) == files.get(REFERENCES_FILE))
+    references = dict(Reference.objects.values_list("key", "pk")) if unchanged_references \
+        else _sync_references(content)
 
-    existing = {entry.slug: entry for entry in Entry.objects.only(*_COMPARED_FIELDS)}
-    changed: list[Entry] = []
+    # Plain rows, not model instances: at 10,000 entries building instances costs more than the query.
+    existing = {row[1]: dict(zip(_COMPARED_FIELDS, row)) for row in Entry.objects.values_list(*_COMPARED_FIELDS)}
+    changed: list[int] = []
     created: list[Entry] = []
+    snapshots: list[tuple[dict, int]] = []  # only the parse snapshot differs (new reading code)
     for slug in sorted(content.entries):
         fields = _entry_fields(prepared, slug, categories)
-        entry = existing.get(slug)
-        if entry is None:
+        old = existing.get(slug)
+        if old is None:
             created.append(Entry(slug=slug, changed_at=now, **fields, **_rendered_fields(prepared, slug)))
             continue
-        metadata_changed = any(getattr(entry, name) != value for name, value in fields.items())
+        metadata_changed = any(old[name] != value for name, value in fields.items() if name != "front_matter")
         if slug in prepared.rendered:
-            for name, value in {**fields, **_rendered_fields(prepared, slug)}.items():
-                setattr(entry, name, value)
-            entry.changed_at = now
-            entry.save()
-            report.updated += 1
-            changed.append(entry)
+            Entry.objects.filter(pk=old["id"]).update(changed_at=now, **fields, **_rendered_fields(prepared, slug))
         elif metadata_changed:
-            for name, value in fields.items():
-                setattr(entry, name, value)
-            entry.save(update_fields=list(fields))
-            report.updated += 1
-            changed.append(entry)
+            Entry.objects.filter(pk=old["id"]).update(**fields)
         else:
+            if old["front_matter"] != fields["front_matter"]:
+                snapshots.append((fields["front_matter"], old["id"]))
             report.unchanged += 1
+            continue
+        report.updated += 1
+        changed.append(old["id"])
     Entry.objects.bulk_create(created, batch_size=200)
+    _update_column(Entry, "front_matter", snapshots)
     report.created = len(created)
-    changed += created
+    changed += [entry.pk for entry in created]
     report.rendered = len(prepared.rendered)
 
-    gone = [entry for slug, entry in existing.items() if slug not in content.entries]
+    gone = [old for slug, old in existing.items() if slug not in content.entries]
     if gone:
-        search.remove_from_index([entry.pk for entry in gone])
-        for entry in gone:
-            RemovedEntry.objects.update_or_create(slug=entry.slug, defaults={"title": entry.title, "removed_at": now})
-        Entry.objects.filter(pk__in=[entry.pk for entry in gone]).delete()
+        search.remove_from_index([old["id"] for old in gone])
+        for old in gone:
+            RemovedEntry.objects.update_or_create(slug=old["slug"], defaults={"title": old["title"], "removed_at": now})
+        Entry.objects.filter(pk__in=[old["id"] for old in gone]).delete()
         report.removed = len(gone)
     back = [pk for pk, slug in RemovedEntry.objects.values_list("pk", "slug") if slug in content.entries]
     RemovedEntry.objects.filter(pk__in=back).delete()
 
-    by_slug = {entry.slug: entry for entry in Entry.objects.only("id", "slug")}
+    by_slug = dict(Entry.objects.values_list("slug", "pk"))
     _sync_links_and_citations(prepared, by_slug, references)
     _sync_redirects(content, by_slug)
     _sync_glossary(content, by_slug)
     _sync_timeline(content)
     Category.objects.exclude(key__in=list(content.categories)).delete()
-    _delete_missing(Reference, content.references)
+    if not unchanged_references:
+        _delete_missing(Reference, content.references)
 
-    search.update_index([entry.pk for entry in changed], rebuild=not existing)
+    search.update_index(changed, rebuild=not existing)
     ContentState.objects.update_or_create(
         pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries),
                         "files": files}
@@ -240,7 +246,8 @@ def _sync_categories(content) -> dict[str, Category]:
     return categories
 
 
-def _sync_references(content) -> dict[str, Reference]:
+def _sync_references(content) -> dict[str, int]:
+    """Write the references; their primary keys by reference id."""
     references = {reference.key: reference for reference in Reference.objects.all()}
     created = []
     for key, record in content.references.items():
@@ -256,7 +263,7 @@ def _sync_references(content) -> dict[str, Reference]:
             reference.save()
     for reference in Reference.objects.bulk_create(created, batch_size=500):
         references[reference.key] = reference
-    return references
+    return {key: reference.pk for key, reference in references.items()}
 
 
 def _delete_missing(model, wanted) -> None:
@@ -266,17 +273,17 @@ def _delete_missing(model, wanted) -> None:
         model.objects.filter(pk__in=gone).delete()
 
 
-def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], references) -> None:
-    rendered = [by_slug[slug].pk for slug in prepared.rendered]
+def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, int], references: dict[str, int]) -> None:
+    rendered = [by_slug[slug] for slug in prepared.rendered]
     for start in range(0, len(rendered), 500):  # bounded IN lists (SQLite limits query parameters)
         Link.objects.filter(source_id__in=rendered[start:start + 500]).delete()
         Citation.objects.filter(entry_id__in=rendered[start:start + 500]).delete()
     links, citations = [], []
     for slug, result in prepared.rendered.items():
-        source = by_slug[slug].pk
+        source = by_slug[slug]
         for target_slug, section in result.links:
             if target_slug in by_slug:
-                links.append((source, by_slug[target_slug].pk, section))
+                links.append((source, by_slug[target_slug], section))
         numbers: dict[str, int] = {}
         sections: dict[str, list[str]] = {}
         for key, number, section in result.citations:
@@ -285,9 +292,20 @@ def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, Entry], ref
             if section not in places:
                 places.append(section)
         for key, number in numbers.items():
-            citations.append((source, references[key].pk, number, sections[key]))
+            citations.append((source, references[key], number, sections[key]))
     _insert_rows(Link, ("source", "target", "section"), links)
     _insert_rows(Citation, ("entry", "reference", "number", "sections"), citations)
+
+
+def _update_column(model, name: str, rows: list[tuple[object, int]]) -> None:
+    """UPDATE one column of many rows ((value, pk) pairs) at once."""
+    if not rows:
+        return
+    field = model._meta.get_field(name)
+    sql = (f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {connection.ops.quote_name(field.column)} "
+           f"= %s WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[field.get_db_prep_save(value, connection), pk] for value, pk in rows])
 
 
 def _insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -306,7 +324,7 @@ def _insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def _sync_redirects(content, by_slug) -> None:
-    wanted = {old: by_slug[slug].pk for slug, entry in content.entries.items() for old in entry.redirect_from}
+    wanted = {old: by_slug[slug] for slug, entry in content.entries.items() for old in entry.redirect_from}
     current = dict(Redirect.objects.values_list("old_slug", "entry_id"))
     if current == wanted:
         return
@@ -318,7 +336,7 @@ def _sync_redirects(content, by_slug) -> None:
 def _sync_glossary(content, by_slug) -> None:
     wanted = [
         (record.key, record.term, record.abbreviation, record.definition,
-         by_slug[record.entry].pk if record.entry in by_slug else None, list(record.also))
+         by_slug.get(record.entry), list(record.also))
         for record in content.glossary
     ]
     current = list(GlossaryTerm.objects.order_by("id").values_list("key", "term", "abbreviation", "definition",

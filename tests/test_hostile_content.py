@@ -243,7 +243,7 @@ def test_parser_bombs_end_as_clear_errors_never_a_hang_or_a_traceback(workdir, c
         "bomb-nested-quotes-one-line": "nested more than 20 levels",
         "bomb-nested-quotes": "nested more than 20 levels",
         "bomb-unclosed-links": "too complex to render",
-        "bomb-wide-table": "too complex to render",
+        "bomb-long-table": "too complex to render",
     }
     for name, message in expected.items():
         kind, value = outcomes[name]
@@ -306,6 +306,13 @@ def hostile_site(tmp_path, load, sample):
         folder.entry(slug, title=title, summary=summary, category="hostile", aliases=aliases,
                      body=case.body + "\n\nSee [[overview]] [@june2018; @hostile2026]. Hostile <b>term</b>.\n")
         entries[slug] = {"title": title, "summary": summary, "aliases": aliases, "case": case}
+    # The entry page splits the body at its first section heading to place a figure: text that
+    # looks like a heading tag, in an attribute, must not move that split into the attribute.
+    split_body = ('Intro [x](https://example.org/ "<h2 onmouseover=alert(1) x=") and `<h2 id=main>` '
+                  '[@june2018].\n\n## A section\n\nText <h2 onclick=alert(1)> [@june2018].\n')
+    folder.entry("hostile-split", title="<h2>Split</h2>", category="hostile", diagram="car-t", body=split_body)
+    entries["hostile-split"] = {"title": "<h2>Split</h2>", "summary": "A short plain summary.", "aliases": None,
+                                "case": hostile.Case("hostile-split", "page", split_body, split_body)}
     try:
         load(folder)
     except ContentError as exc:  # pragma: no cover - the message says which sample entry failed
@@ -346,7 +353,8 @@ def test_hostile_entries_are_safe_on_every_page_that_shows_them(hostile_site, cl
         pages_data = [block for block in json_ld_blocks(html) if block.get("@type") == "MedicalWebPage"]
         assert pages_data, f"{url}: no JSON-LD for the entry"
         assert pages_data[0]["name"] == title and pages_data[0]["description"] == summary
-        assert pages_data[0]["about"].get("alternateName") == expected["aliases"]
+        if expected["aliases"] is not None:
+            assert pages_data[0]["about"].get("alternateName") == expected["aliases"]
     for url in ["/", "/entries/", "/categories/hostile/", "/glossary/", "/references/", "/about/"]:
         faults += _page_faults(url, _page(client, url))
     assert not faults, "\n".join(faults[:25])
@@ -369,7 +377,7 @@ def test_hostile_titles_stay_text_in_lists_search_and_feeds(hostile_site, client
     assert {squash(title) for title in titles} <= {squash(link["text"]) for link in find(category, "a")}
 
     faults: list[str] = []
-    for expected in list(hostile_site.values())[:8]:
+    for expected in [value for value in hostile_site.values() if value["aliases"]][:8]:
         for query in (expected["title"], expected["aliases"][0], expected["case"].vector[:80]):
             url = f"/search/?q={query}"
             response = client.get("/search/", {"q": query})

@@ -126,6 +126,15 @@ def test_a_failed_load_leaves_search_as_it_was(content, load):
     assert search("renamed").total == 0
 
 
+def test_an_index_built_by_other_code_is_rebuilt_by_the_next_load(content, load):
+    load(content)
+    SearchTerm.objects.filter(term="").update(display="built-by-an-older-release")
+    SearchTerm.objects.filter(term="grade").delete()  # what an older reading of the words left
+    load(content)
+    assert _slugs("grading") == ["crs"]
+    assert SearchTerm.objects.filter(term="grade").exists()
+
+
 def test_a_missing_index_is_rebuilt_by_the_next_load(content, load):
     load(content)
     get_backend().clear()

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from ..models import Entry
 from .backends import get_backend
-from .models import SearchName, SearchTerm
+from .models import SearchName
 from .query import Plan, plan as make_plan
 from .ranking import NAME_WEIGHT, is_common, rank
 from .snippets import Highlighter, Snippet, body_snippet, marked, summary_snippet
@@ -106,18 +106,22 @@ def _int(value, default: int, low: int, high: int) -> int:
     return max(low, min(high, number))
 
 
-def exact_names(key: str) -> list[tuple[int, str, str, str]]:
-    """(entry id, title, url, name matched) for entries with exactly this name, titles first."""
-    if not key:
+def exact_names(*keys: str) -> list[tuple[int, str, str, str]]:
+    """(entry id, title, url, name matched) for entries named exactly by the first of ``keys``
+    that names any, titles first."""
+    keys = tuple(dict.fromkeys(key for key in keys if key))
+    if not keys:
         return []
-    rows = (SearchName.objects.filter(key=key, start=True, entry__draft=False)
+    rows = (SearchName.objects.filter(key__in=keys, start=True, entry__draft=False)
             .annotate(order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
                                  output_field=IntegerField()))
             .order_by("order", "words", "entry__title")
-            .values_list("entry_id", "entry__title", "entry__slug", "display")[:5])
+            .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:20])
+    best = min((keys.index(key) for key, *_ in rows), default=None)
     seen: dict[int, tuple[int, str, str, str]] = {}
-    for entry_id, title, slug, display in rows:
-        seen.setdefault(entry_id, (entry_id, title, reverse("entry-detail", args=[slug]), display))
+    for key, entry_id, title, slug, display in rows:
+        if keys.index(key) == best:
+            seen.setdefault(entry_id, (entry_id, title, reverse("entry-detail", args=[slug]), display))
     return list(seen.values())
 
 
@@ -132,13 +136,12 @@ def _few_results_correction(plan: Plan, backend) -> str:
     for slot in plan.slots:
         if len(slot.units) == 1 and len(plan.units[slot.units[0]].terms) == 1:
             rare[slot.units[0]] = plan.units[slot.units[0]].terms[0]
-    counts = dict(SearchTerm.objects.filter(term__in=list(rare.values())).values_list("term", "entries"))
     for index, term in rare.items():
-        used = counts.get(term, 0)
+        used = plan.counts.get(term, (0, 0))[0]
         if index in plan.tried or used > 1 or plan.lookups <= 0:
             continue
         plan.lookups -= 1
-        better = [c for c in corrections(term, backend) if c.entries >= 5 * (used + 1)]
+        better = [c for c in corrections(plan.units[index].raw, backend) if c.entries >= 5 * (used + 1)]
         if better:
             plan.corrections[index] = better[0]
     return plan.did_you_mean()
@@ -225,8 +228,7 @@ def search(query: str, page=1, page_size=PAGE_SIZE, *, _correcting: bool = False
     if plan.empty:
         results.searchable = False
         return results
-    exact = exact_names(plan.key) or exact_names(plan.corrected_key) or (
-        exact_names(plan.telling_key) if plan.telling_key != plan.key else [])
+    exact = exact_names(plan.key, plan.corrected_key, plan.telling_key)
     results.go_to = [{"title": title, "url": url, "name": name} for _, title, url, name in exact[:3]]
     first = [entry_id for entry_id, *_ in exact]
     ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size)

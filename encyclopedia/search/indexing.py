@@ -9,16 +9,34 @@ with what is stored and rewritten only when they differ.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 from collections import Counter
+from pathlib import Path
 
 from ..models import Entry, GlossaryTerm
 from .backends import chunks, get_backend
 from .documents import Document, build_document, entry_synonyms, glossary_synonyms, name_rows
 from .models import DOCUMENT_COUNT_TERM, SearchName, SearchSynonym, SearchTerm
+from .text import base_form
 from .typos import skeleton
 
 BATCH = 200
 _FIELDS = ("id", "title", "aliases", "headings_text", "summary", "plain_text")
+# The code that decides what the index holds: when it changes (a new release), the next
+# load rebuilds the index, so stored terms always match how queries are read.
+_INDEX_CODE = ("text.py", "spelling.py", "documents.py", "indexing.py", "typos.py", "backends/sqlite.py",
+               "backends/postgresql.py")
+
+
+def _index_version() -> str:
+    digest = hashlib.sha256(importlib.metadata.version("snowballstemmer").encode())
+    for name in _INDEX_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+INDEX_VERSION = _index_version()
 
 
 class _Vocabulary:
@@ -50,7 +68,7 @@ class _Vocabulary:
             if row is None:
                 if self.entries[term] > 0:
                     created.append(SearchTerm(term=term, entries=self.entries[term], names=max(0, self.names[term]),
-                                              skeleton=skeleton(term)[:100],
+                                              skeleton=skeleton(base_form(self.surfaces.get(term, term)))[:100],
                                               display=self.surfaces.get(term, term)[:100]))
                 continue
             row.entries += self.entries[term]
@@ -62,7 +80,8 @@ class _Vocabulary:
             SearchTerm.objects.filter(pk__in=part).delete()
         if self.documents or fresh:
             count, _ = SearchTerm.objects.get_or_create(term=DOCUMENT_COUNT_TERM, defaults={"skeleton": ""})
-            SearchTerm.objects.filter(pk=count.pk).update(entries=max(0, count.entries + self.documents))
+            SearchTerm.objects.filter(pk=count.pk).update(entries=max(0, count.entries + self.documents),
+                                                          display=INDEX_VERSION)
 
 
 def _documents(entry_ids: list[int]):
@@ -118,7 +137,8 @@ def sync_glossary_synonyms() -> None:
 
 
 def index_built() -> bool:
-    return SearchTerm.objects.filter(term=DOCUMENT_COUNT_TERM).exists()
+    """Whether the index exists and was built by this code."""
+    return SearchTerm.objects.filter(term=DOCUMENT_COUNT_TERM, display=INDEX_VERSION).exists()
 
 
 def rebuild_index() -> int:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from django.db import models
 
-DOCUMENT_COUNT_TERM = ""  # the SearchTerm row whose ``entries`` is the number of indexed entries
+# The SearchTerm row whose ``entries`` is the number of indexed entries, and whose ``display``
+# is the version of the code that built the index (see indexing.INDEX_VERSION).
+DOCUMENT_COUNT_TERM = ""
 
 
 class SearchTerm(models.Model):

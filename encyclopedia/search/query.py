@@ -76,6 +76,7 @@ class Plan:
     corrected_key: str = ""
     phrase: Alternative | None = None
     corrections: dict[int, Correction] = field(default_factory=dict)  # unit index → best correction
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # term → (entries, names) as looked up
     lookups: int = MAX_WORD_LOOKUPS  # vocabulary look-ups (corrections, completions) still allowed
     tried: set[int] = field(default_factory=set)  # units already looked up for corrections
 
@@ -148,15 +149,16 @@ def _synonym_slots(plan: Plan, wanted: list[int]) -> dict[int, Slot]:
                              (positions[start][1], positions[end - 1][1]))
     if not spans:
         return {}
-    rows = list(SearchSynonym.objects.filter(key__in=list(spans)).values_list("key", "group"))
-    if not rows:
-        return {}
-    groups: dict[str, set[str]] = {}
-    for key, group in SearchSynonym.objects.filter(group__in={group for _, group in rows}).values_list("key", "group"):
+    matching_groups = SearchSynonym.objects.filter(key__in=list(spans)).values("group")
+    groups: dict[str, set[str]] = {}  # every name of every group one of the spans is in (one query)
+    for key, group in SearchSynonym.objects.filter(group__in=matching_groups).values_list("key", "group"):
         groups.setdefault(group, set()).add(key)
     by_key: dict[str, set[str]] = {}
-    for key, group in rows:
-        by_key.setdefault(key, set()).update(groups.get(group, ()))
+    for group, keys in groups.items():
+        for key in keys & set(spans):
+            by_key.setdefault(key, set()).update(keys)
+    if not by_key:
+        return {}
     slots: dict[int, Slot] = {}
     taken: set[int] = set()
     for key in sorted(by_key, key=lambda k: (-(spans[k][1] - spans[k][0]), -len(k), spans[k][0])):
@@ -167,9 +169,6 @@ def _synonym_slots(plan: Plan, wanted: list[int]) -> dict[int, Slot]:
         taken |= set(range(first, last + 1))
         own = tuple(key.split())
         slot = Slot(" ".join(plan.units[index].raw for index in range(first, last + 1)), [Alternative(own)], covered)
-        telling = tuple(term for index in covered for term in plan.units[index].terms)
-        if len(covered) > 1 and telling != own:
-            slot.add(Alternative(telling, phrase=False))
         for other in sorted(by_key[key] - {key}, key=lambda k: (len(k), k)):
             slot.add(Alternative(tuple(other.split())))
         slots[first] = slot
@@ -196,10 +195,13 @@ def _completions(term: str, backend) -> list[str]:
                 .values_list("term", flat=True)[:COMPLETIONS])
 
 
-def _weigh(slot: Slot, counts: dict[str, tuple[int, int]], documents: int) -> None:
-    df = 0
-    for alternative in slot.alternatives:
-        df += min(counts.get(term, (0, 0))[0] for term in alternative.terms)
+def _weigh(slot: Slot, counts: dict[str, tuple[int, int]], documents: int, backend=None) -> None:
+    """How many entries the slot matches, and so how telling it is: estimated from the vocabulary,
+    or, given the backend, counted in the index when the slot has a phrase (a synonym, a compound)."""
+    if backend is not None and any(len(alternative.terms) > 1 for alternative in slot.alternatives):
+        df = backend.count(slot.alternatives)
+    else:
+        df = sum(min(counts.get(term, (0, 0))[0] for term in alternative.terms) for alternative in slot.alternatives)
     slot.df = min(documents, df)
     slot.idf = math.log(1 + (documents - slot.df + 0.5) / (slot.df + 0.5))
 
@@ -233,7 +235,7 @@ def plan(query: str, backend) -> Plan:
         if entries == 0:
             result.lookups -= 1
             result.tried.add(unit_index)
-            found = corrections(term, backend)
+            found = corrections(result.units[unit_index].raw, backend)
             if found:
                 result.corrections[unit_index] = found[0]
             for correction in [c for c in found if c.names > 0 and c.one_edit][:TITLE_CORRECTIONS]:
@@ -247,11 +249,15 @@ def plan(query: str, backend) -> Plan:
     missing = {term for slot in slots for alternative in slot.alternatives for term in alternative.terms} - set(counts)
     if missing:
         counts.update(_vocabulary(missing))
+    result.counts = counts
+    documents = max(result.documents, 1)
     for slot in slots:
-        _weigh(slot, counts, max(result.documents, 1))
-    if len(slots) > MAX_SLOTS:
+        _weigh(slot, counts, documents)
+    if len(slots) > MAX_SLOTS:  # keep the most telling words
         keep = sorted(range(len(slots)), key=lambda i: (-slots[i].idf, i))[:MAX_SLOTS]
         slots = [slots[i] for i in sorted(keep)]
+    for slot in slots:
+        _weigh(slot, counts, documents, backend)
     result.slots = slots
     if corrected:
         result.corrected_key = " ".join(corrected.get(term, term) for term in result.key.split())

@@ -18,6 +18,7 @@ order.  Ties are broken by relevance (for the telling slots) over all text when 
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from .query import Plan
@@ -50,17 +51,15 @@ def _fields(plan: Plan, df: int):
     return FIELD_WEIGHTS[1:] if df > BODY_SCAN_LIMIT else FIELD_WEIGHTS
 
 
-def _best_fields(plan: Plan, backend) -> dict[int, dict[int, float]]:
-    best: dict[int, dict[int, float]] = {}
-    for index, slot in enumerate(plan.slots):
-        for name, weight in _fields(plan, slot.df):
-            for entry_id in backend.matching(slot.alternatives, name):
-                places = best.get(entry_id)
-                if places is None:
-                    best[entry_id] = {index: weight}
-                elif places.get(index, 0.0) < weight:
-                    places[index] = weight
-    return best
+def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:
+    """For each slot: entry → the weight of the best place it matches."""
+    per_slot = []
+    for slot in plan.slots:
+        best: dict[int, float] = {}
+        for name, weight in _fields(plan, slot.df):  # lightest first: a better place overwrites
+            best.update(dict.fromkeys(backend.matching(slot.alternatives, name), weight))
+        per_slot.append(best)
+    return per_slot
 
 
 def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
@@ -79,30 +78,36 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
     """The window [offset, offset + limit) of the ordered matches; ``first`` (exact names) lead."""
     if plan.empty or plan.documents == 0:
         return Ranking(first[offset:offset + limit], len(first))
-    best = _best_fields(plan, backend)
-    scores = {entry_id: sum(plan.slots[index].idf * weight for index, weight in places.items())
-              for entry_id, places in best.items()}
+    per_slot = _best_fields(plan, backend)
+    scores: dict[int, float] = {}
+    for slot, best in zip(plan.slots, per_slot):
+        idf = slot.idf
+        for entry_id, weight in best.items():
+            scores[entry_id] = scores.get(entry_id, 0.0) + idf * weight
     _phrase_bonus(plan, backend, scores)
     any_of = plan.any_of()
-    total = backend.count(any_of)
     telling = [slot for slot in plan.slots if not is_common(plan, slot.df)]
     if telling and sum(slot.df for slot in telling) <= RELEVANCE_LIMIT:
         relevance = backend.relevance([alternative for slot in telling for alternative in slot.alternatives], "all")
+        total = len(relevance) if len(telling) == len(plan.slots) else backend.count(any_of)
     else:  # too many to rank by text: break ties among title and alias matches only
         relevance = backend.relevance(any_of, "names")
+        total = backend.count(any_of)
     leading = list(dict.fromkeys(first))
     lead = set(leading)
-    ordered = leading + sorted((entry_id for entry_id in scores if entry_id not in lead),
-                               key=lambda entry_id: (-round(scores[entry_id], 9), -relevance.get(entry_id, 0.0),
-                                                     entry_id))
-    total = max(total, len(ordered))
+    ranked = [(-score, -relevance.get(entry_id, 0.0), entry_id) for entry_id, score in scores.items()
+              if entry_id not in lead]
+    total = max(total, len(leading) + len(ranked))
+    ordered = leading + [entry_id for *_, entry_id in heapq.nsmallest(offset + limit, ranked)]
     if offset >= total:
         return Ranking([], total)
-    if offset + limit > len(ordered) and total > len(ordered):  # the window reaches the unscored matches
-        known = set(ordered)
+    if offset + limit > len(leading) + len(ranked) and total > len(ordered):  # reaching the unscored matches
+        known = lead | scores.keys()
         wanted = offset + limit - len(ordered)
         rest = [entry_id for entry_id in backend.matching(any_of, "body", limit=wanted + len(known))
                 if entry_id not in known]
         ordered += rest[:wanted]
     window = ordered[offset:offset + limit]
-    return Ranking(window, total, {entry_id: best.get(entry_id, {}) for entry_id in window})
+    matched = {entry_id: {index: best[entry_id] for index, best in enumerate(per_slot) if entry_id in best}
+               for entry_id in window}
+    return Ranking(window, total, matched)

@@ -2,7 +2,9 @@
 
 A snippet comes from the shortest text that can answer: the summary when it holds
 the words the entry matched, else the best window of the body (the window holding
-the most different query words), read no further than ``BODY_SCAN_CHARS``.  Words are
+the most different query words), read no further than ``BODY_SCAN_CHARS`` and
+``LOOKAHEAD_CHARS`` past the first marked word; text lacking every query word's
+written part (:func:`.spelling.written_part`) is skipped unread.  Words are
 compared as terms (:mod:`.text`), so "leukaemia" is marked for "leukemia" and
 "CAR-T" for "car t"; each distinct word is made into terms once per search, and
 reading stops at the first window that shows every word the entry matched.
@@ -17,14 +19,14 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .spelling import written_part
-from .text import NON_ASCII_LETTER, WORD_PATTERN, Word, word_terms
+from .text import NON_ASCII_LETTER, WORD_PATTERN, Word, word_terms, written_part
 
 SNIPPET_CHARS = 240
 SUMMARY_CHARS = 320
 BODY_SCAN_CHARS = 16_000
-CHUNK_CHARS = 2_000
+CHUNK_CHARS = 1_500
 ENOUGH_SLOTS = 3  # a body window showing this many of the searched words is good enough
+LOOKAHEAD_CHARS = 3_000  # how far past the first marked word a better window is looked for
 LEAD_CHARS = 70  # context shown before the first marked word of a window
 MAX_SPANS = 64  # marked words read before choosing the window (bounds the work on common words)
 _UNSEEN = object()
@@ -56,15 +58,20 @@ class Highlighter:
             candidates.sort(key=lambda item: -len(item[0]))
         self.firsts = set(self.singles) | set(self.phrases)
         self.relevant: dict[str, tuple[str, ...] | None] = {}  # word as written → its terms, if wanted
-        parts = [written_part(term) for term in self.firsts]
-        self.parts = None if None in parts else sorted(set(parts))  # what any marked word must contain
+        self.parts: dict[int, set[str | None]] = {}  # slot → what any word marked for it must contain
+        for term in self.firsts:
+            slots = self.singles.get(term, set()).union(*(slots for _, slots in self.phrases.get(term, ())))
+            for slot in slots:
+                self.parts.setdefault(slot, set()).add(written_part(term))
 
-    def first_position(self, text: str) -> int | None:
-        """No earlier than where the first marked word of ``text`` can be; None when there is none."""
-        if self.parts is None or NON_ASCII_LETTER.search(text):
+    def first_position(self, text: str, slots: frozenset[int]) -> int | None:
+        """No earlier than where the first word marked for one of ``slots`` can be in ``text``;
+        None when there is none."""
+        parts = set().union(*(self.parts.get(slot, ()) for slot in slots))
+        if not parts or None in parts or NON_ASCII_LETTER.search(text):
             return 0
         lowered = text.lower().replace("'", "").replace("’", "").replace("ʼ", "")
-        found = [position for position in map(lowered.find, self.parts) if position >= 0]
+        found = [position for position in map(lowered.find, parts) if position >= 0]
         # Positions in ``lowered`` are never after the same place in ``text`` (only apostrophes go).
         return max(0, min(found) - LEAD_CHARS) if found else None
 
@@ -109,6 +116,7 @@ class Highlighter:
         found: list[Span] = []
         position = chunk_start = _word_start(text, start)
         stop_at = limit
+        done = looked = False
         while chunk_start < stop_at:  # a chunk at a time, so that reading can stop early
             chunk_end = -1
             if limit - chunk_start > CHUNK_CHARS * 1.5:
@@ -121,9 +129,12 @@ class Highlighter:
                     continue
                 found.append(span)
                 position = span.end
-                if stop_at == limit and (len(found) >= MAX_SPANS or (enough and _window_holds(found, enough,
-                                                                                             enough_count))):
-                    stop_at = min(limit, span.end + SNIPPET_CHARS)  # enough: finish the window being shown
+                if not looked and (span.slots & enough or not enough):
+                    looked = True  # a better window than near the first wanted word is looked for this far
+                    stop_at = min(stop_at, span.start + LOOKAHEAD_CHARS)
+                if not done and (len(found) >= MAX_SPANS or (enough and _window_holds(found, enough, enough_count))):
+                    done = True
+                    stop_at = min(stop_at, span.end + SNIPPET_CHARS)  # enough: finish the window being shown
             chunk_start = chunk_end
         return found
 
@@ -262,7 +273,7 @@ def summary_snippet(highlighter: Highlighter, summary: str) -> Snippet:
 def body_snippet(highlighter: Highlighter, body: str, wanted: frozenset[int] = frozenset()) -> Snippet | None:
     """The best window of the body; reading stops early at a window holding the ``wanted`` slots
     (three of them are enough)."""
-    start = highlighter.first_position(body[:BODY_SCAN_CHARS])
+    start = highlighter.first_position(body[:BODY_SCAN_CHARS], wanted)
     if start is None:
         return None
     spans = highlighter.spans(body, BODY_SCAN_CHARS, wanted, ENOUGH_SLOTS, start)

@@ -53,9 +53,9 @@ RULES = [
     # -our → -or for the words that have it (not "hour", "four", "pour", "tour", "your").
     (re.compile(r"^(tum|col|behavi|fav|hon|hum|lab|od|rum|vap|neighb|flav|vig|rig|harb|sav|savi|clam|endeav|arm|"
                 r"parl|val|splend|ard|cand|ferv|ranc|glam)our"), r"\1or"),
-    # -re → -er.
-    (re.compile(r"(met|lit)re(d)?$"), r"\1er\2"),  # metre, litre, millilitre, micrometre
-    (re.compile(r"^(cent|fib|theat|calib|lust|somb|spect|meag|sab|tit|mit|och|sepulch)re(d)?$"), r"\1er\2"),
+    # -re → -er (centre, centred, centring; metre, millilitre).
+    (re.compile(r"(^(?:cent|fib|theat|calib|lust|somb|spect|meag|sab|tit|mit|och|sepulch)|met|lit)r(e|ed|ing)$"),
+     lambda match: match.group(1) + "er" + {"e": "", "ed": "ed", "ing": "ing"}[match.group(2)]),
     (re.compile(r"logue$"), "log"),             # catalogue, dialogue, analogue, prologue
     # -ize/-yze → -ise/-yse (both spellings meet on the British side).
     (re.compile(r"([iy])z(e|es|ed|ing|ation|ations|er|ers|able)$"), r"\1s\2"),
@@ -76,20 +76,7 @@ def canonical(word: str) -> str:
 
 # Where a canonical word may differ from a way it is written (the places the rules above
 # insert, drop or swap letters): splitting there leaves pieces every spelling contains.
-_CHANGED_PLACES = re.compile(
+CHANGED_PLACES = re.compile(
     r"(?=em)|(?<=^leu)k|(?<=p)(?=ed)|(?<=an)(?=es)|(?<=^c)(?=es)|(?<=^f)(?=e[ct])|(?<=gyn)(?=ec)|(?<=^n)(?=ev)"
     r"|(?<=arch)(?=eo)|(?<=rrh)(?=e)|(?<=pn)(?=e)|(?<=am)(?=eb)|(?<=c)(?=eli)|(?<=hom)(?=eo)|(?<=sul)f"
-    r"|(?<=o)(?=r)|(?=er$)|(?<=[iy])s|(?<=l)(?=(?:ed|ing|er|ers|ist|ists)$)")
-_MAPPED = frozenset(WORDS.values())
-
-
-def written_part(term: str) -> str | None:
-    """A piece of ``term`` that every way of writing it contains (lower case), or None."""
-    if len(term) <= 3 or term.isdigit():
-        return term
-    if term in _MAPPED:
-        return None
-    pieces = _CHANGED_PLACES.split(term[:-1])  # the last letter may be y, ie or a plural ending
-    best = max(pieces, key=len)
-    return best if len(best) >= 3 else None
-
+    r"|(?<=o)(?=r)|(?=er(?:ed|ing)?$)|(?<=[iy])s|(?<=l)(?=(?:ed|ing|er|ers|ist|ists)$)")

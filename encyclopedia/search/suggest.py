@@ -35,13 +35,19 @@ def _prefixes(text: str) -> list[str]:
     return [" ".join([*head, ending]).strip() for ending in sorted(endings) if ending]
 
 
-def _names(prefix: str):
+def _names(prefix: str) -> list[tuple]:
+    """Names starting with ``prefix``: those whose first word it starts, then the others.  Each
+    query walks the key index in order and stops at ``_SCAN`` rows, however short the prefix."""
     if connection.vendor == "postgresql":
         rows = SearchName.objects.filter(key__startswith=prefix)
     else:
         rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff")
-    return rows.filter(entry__draft=False).order_by("-start", "key").values_list(
-        "entry_id", "key", "kind", "start", "words", "entry__title", "entry__slug")[:_SCAN]
+    rows = rows.filter(entry__draft=False).order_by("key")
+    columns = ("entry_id", "key", "kind", "start", "words", "entry__title", "entry__slug")
+    found = list(rows.filter(start=True).values_list(*columns)[:_SCAN])
+    if len({row[0] for row in found}) < MAX_SUGGESTIONS:
+        found += list(rows.filter(start=False).values_list(*columns)[:_SCAN])
+    return found
 
 
 def _collect(found: dict[int, tuple], prefix: str, typed: str, corrected: bool = False) -> None:
@@ -62,10 +68,10 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
     for prefix in prefixes:
         _collect(found, prefix, prefixes[0])
     if not found:
-        terms = word_terms(WORD_PATTERN.findall(text)[-1])
-        if len(terms) == 1:
+        last = WORD_PATTERN.findall(text)[-1]
+        if len(word_terms(last)) == 1:
             head = " ".join(prefixes[0].split()[:-1])
-            likely = [c for c in corrections(terms[0], get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
+            likely = [c for c in corrections(last, get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
             for correction in likely[:2]:
                 _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
     ordered = sorted(found.values(), key=lambda item: item[0])[:limit]

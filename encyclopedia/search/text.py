@@ -11,11 +11,14 @@ meets.  Terms are index keys, never shown: pages show the words as written.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .spelling import canonical
+import snowballstemmer
+
+from .spelling import CHANGED_PLACES, WORDS, canonical
 
 MAX_TERM_CHARS = 40  # longer "words" (URLs, DOIs, runs of letters) are not searchable
 
@@ -47,6 +50,10 @@ _LETTERS = str.maketrans({
 })
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=16_384)
 def fold(word: str) -> str:
     """Lower case without accents or apostrophes; a Greek letter becomes its own word."""
@@ -71,20 +78,41 @@ def singular(word: str) -> str:
 
 
 def normal(word: str) -> str:
-    """The term of one folded word."""
+    """The term of one folded word: singular, one spelling, then its English (Porter2) stem, so
+    "making" meets "make" and "infused" meets "infusion"."""
     word = canonical(singular(word))
-    if len(word) > 3:
-        if word.endswith("ie"):
-            return word[:-1]
-        if word.endswith("y"):
-            return word[:-1] + "i"
+    if len(word) > 3 and word.isascii() and word.isalpha():
+        with _STEMMER_LOCK:  # a Snowball stemmer keeps state while it works
+            return _STEMMER.stemWord(word)
     return word
+
+
+def written_part(term: str) -> str | None:
+    """A piece of ``term`` that every way of writing it contains (in lower case), or None.
+
+    Snippets skip text that lacks it.  The ends of words (plural, stem) and the places the
+    spelling rules change are left out.
+    """
+    if term.isdigit() or len(term) <= 2:
+        return term
+    if term in _MAPPED:
+        return None
+    pieces = CHANGED_PLACES.split(term)
+    pieces[-1] = pieces[-1][:-2]  # the stemmer may have replaced the last letters
+    best = max(pieces, key=len)
+    return best if len(best) >= 2 else None
 
 
 @lru_cache(maxsize=65_536)  # bounded: a web worker keeps a few MB of it at most
 def word_terms(raw: str) -> tuple[str, ...]:
     """The terms of one word as written (usually one; none for an over-long word)."""
     return tuple(normal(part) for part in fold(raw).split() if len(part) <= MAX_TERM_CHARS)
+
+
+def base_form(raw: str) -> str:
+    """One word as written, made comparable but not stemmed (typos are judged on these)."""
+    parts = fold(raw).split()
+    return canonical(singular(parts[0])) if len(parts) == 1 else ""
 
 
 def is_stop_word(raw: str) -> bool:
@@ -123,3 +151,6 @@ def clean_query(text: str, limit: int) -> str:
     text = text[:limit]
     text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch for ch in text)
     return " ".join(text.split())
+
+
+_MAPPED = frozenset(term for word in WORDS.values() for term in word_terms(word))  # whole-word spellings

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from .models import DOCUMENT_COUNT_TERM, SearchTerm
+from .text import base_form, word_terms
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 _SKELETON_RULES = [
@@ -83,35 +84,39 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def corrections(term: str, backend) -> list[Correction]:
-    """Known terms this (unknown) term may be a misspelling of, best first."""
-    if len(term) < MIN_LENGTH or not term.isalpha():
+def corrections(word: str, backend) -> list[Correction]:
+    """Known terms a word as typed (one that matched nothing, or little) may be a misspelling of,
+    best first.  Words are compared unstemmed: "neurotoxicty" is one letter from "neurotoxicity"."""
+    typed = base_form(word)
+    if len(typed) < MIN_LENGTH or not typed.isalpha():
         return []
-    shape = skeleton(term)
+    stem = word_terms(word)[0]
+    shape = skeleton(typed)
     keys = sorted(edits1(shape) | {shape})
     table = SearchTerm._meta.db_table
-    columns = f"SELECT term, display, entries, names FROM {table} WHERE "
+    columns = f"SELECT term, display, entries, names, skeleton FROM {table} WHERE "
     rows = {row[0]: row for row in _rows(columns + f"skeleton IN ({', '.join(['%s'] * len(keys))})", keys)}
     # Two slips in one word: look among words sharing the first three letters and about the length.
     if connection.vendor == "postgresql":
-        prefix, params = "term LIKE %s", [term[:3] + "%"]
+        prefix, params = "term LIKE %s", [stem[:3] + "%"]
     else:
-        prefix, params = "term >= %s AND term < %s", [term[:3], term[:2] + chr(ord(term[2]) + 1)]
+        prefix, params = "term >= %s AND term < %s", [stem[:3], stem[:2] + chr(ord(stem[2]) + 1)]
     nearby = _rows(columns + prefix + " AND length(term) BETWEEN %s AND %s ORDER BY entries DESC LIMIT 200",
-                   params + [len(term) - 2, len(term) + 2])
+                   params + [len(stem) - 3, len(stem) + 3])
     for row in nearby:
         rows.setdefault(row[0], row)
-    similar = backend.similar_terms(term)
-    if similar:
-        for row in _rows(columns + f"term IN ({', '.join(['%s'] * len(similar))})", similar):
-            rows.setdefault(row[0], row)
+    for row in backend.similar_terms(stem):
+        rows.setdefault(row[0], row)
     found = []
-    for candidate, display, entries, names in rows.values():
-        if candidate in (term, DOCUMENT_COUNT_TERM) or entries <= 0 or abs(len(candidate) - len(term)) > 2:
+    for candidate, display, entries, names, sound in rows.values():
+        if candidate in (stem, DOCUMENT_COUNT_TERM) or entries <= 0:
             continue
-        edits = distance(term, candidate, 2)
-        sound = distance(shape, skeleton(candidate), 2)
-        if edits <= 1 or sound <= 1 or (edits <= 2 and len(term) >= 6):
-            found.append(Correction(candidate, display or candidate, entries, names, edits, sound))
+        written = base_form(display or candidate)
+        if abs(len(written) - len(typed)) > 2:
+            continue
+        edits = distance(typed, written, 2)
+        sounds = distance(shape, sound, 2)
+        if edits <= 1 or sounds <= 1 or (edits <= 2 and len(typed) >= 6):
+            found.append(Correction(candidate, display or candidate, entries, names, edits, sounds))
     found.sort(key=lambda c: (min(c.edits, c.sound_edits), c.edits, -(c.names > 0), -c.entries, c.term))
     return found

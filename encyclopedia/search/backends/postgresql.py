@@ -122,12 +122,14 @@ class PostgreSQLBackend:
                            [query_literal(alternatives, field)])
             return dict(cursor.fetchall())
 
-    def similar_terms(self, term: str) -> list[str]:
-        """Vocabulary terms sharing enough trigrams with ``term`` (pg_trgm, GIN-indexed)."""
+    def similar_terms(self, term: str) -> list[tuple]:
+        """(term, display, entries, names, skeleton) of vocabulary terms sharing enough trigrams with ``term``
+        (pg_trgm, GIN-indexed)."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT term FROM encyclopedia_searchterm WHERE term %% %s AND term <> '' "
+            cursor.execute("SELECT term, display, entries, names, skeleton FROM encyclopedia_searchterm "
+                           "WHERE term %% %s AND term <> '' "
                            "ORDER BY similarity(term, %s) DESC, entries DESC LIMIT 20", [term, term])
-            return [row[0] for row in cursor.fetchall()]
+            return cursor.fetchall()
 
     def similar_names(self, text: str, limit: int) -> list[int]:
         """Entries with a name that looks like ``text`` (trigrams over accent-free names)."""

@@ -116,7 +116,7 @@ class SQLiteBackend:
                                [match_expression(alternatives, "names")])
             return dict(cursor.fetchall())
 
-    def similar_terms(self, term: str) -> list[str]:
+    def similar_terms(self, term: str) -> list[tuple]:
         """Terms that look like ``term`` (PostgreSQL uses trigrams; here the shared lookups suffice)."""
         return []
 
