@@ -285,7 +285,7 @@ def test_an_abbreviation_inside_a_glossary_term_counts_as_defined(folder):
     ("leukapheresis (say loo-kuh-fuh-REE-sis)", []),          # a pronunciation guide
     ("approved in the US and the EU", []),                    # ordinary words
     ("the IMPACT trial and the ZUMA-1 study", []),            # named as a trial or study
-    ("in ZUMA-1, CD28 and HLA-A", ["ZUMA", "CD28", "HLA"]),
+    ("in ZUMA-1, KTE-X19, CD28 and HLA-A", ["CD28", "HLA"]),  # trial and product codes are names
     ("NOT a Word, A B C, I, CAR-Tx, AbC, ABCDEFG", []),       # too short, too long, mixed case
     ("ÉCRS and CRSé", []),                                    # part of a longer word
 ])
