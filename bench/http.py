@@ -67,7 +67,11 @@ def free_port() -> int:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    """wrk's latency figure (``812.00us``, ``1.52ms``, ``2.01s``) in milliseconds; NaN if unreadable."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        return float("nan")
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -79,9 +83,9 @@ def wrk(url: str, duration: int, connections: int) -> Result:
     result = Result("", url)
     if match := re.search(r"Requests/sec:\s+([\d.]+)", out):
         result.requests_per_second = float(match.group(1))
-    if match := re.search(r"50%\s+(\S+)", out):
+    if match := re.search(r"^\s+50%\s+(\S+)\s*$", out, re.MULTILINE):
         result.p50_ms = _ms(match.group(1))
-    if match := re.search(r"99%\s+(\S+)", out):
+    if match := re.search(r"^\s+99%\s+(\S+)\s*$", out, re.MULTILINE):
         result.p99_ms = _ms(match.group(1))
     if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         result.errors += sum(int(value) for value in match.groups())

@@ -32,7 +32,7 @@ def plan(quick: bool, postgres: bool) -> list[list[str]]:
     if (BENCH / "search.py").exists():
         runs.append(["search.py", *(["--entries", "1000"] if quick else [])])
     if (BENCH / "soak.py").exists() and not postgres:  # the soak test is long: once, on the default database
-        runs.append(["soak.py", *(["--quick"] if quick else [])])
+        runs.append(["soak.py", *(["--seconds", "20"] if quick else [])])
     return runs
 
 

@@ -8,7 +8,8 @@ For each size: generates synthetic entries (bench/synthetic.py: real words, real
 lengths), loads them into a fresh database through the real loader (``load_content``,
 so the index is built inside its transaction), then times:
 
-- the index build: ``rebuild_index()`` over every entry, on its own;
+- the index build: ``rebuild_index()`` over every entry, on its own (then, on PostgreSQL,
+  ``VACUUM ANALYZE``, as autovacuum would do after a load);
 - ``search()`` over a fixed set of queries (abbreviations, misspellings, brands,
   questions, exact names, hostile input), after one warm-up pass: p50, p95, max;
 - the search page (view and template, no page cache) and ``suggest()`` likewise.
@@ -83,7 +84,7 @@ def child(content_dir: str, rounds: int) -> None:
     sys.path.insert(0, str(harness.ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "immunoref.settings")
     django.setup()
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import RequestFactory
 
     from encyclopedia.models import Entry
@@ -98,6 +99,9 @@ def child(content_dir: str, rounds: int) -> None:
     with transaction.atomic():
         indexed = rebuild_index()
     build_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":  # as autovacuum would soon: planner statistics for the new rows
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
     titles = list(Entry.objects.order_by("pk").values_list("title", flat=True)[:3])
     queries = QUERIES + titles  # exact names of synthetic entries too

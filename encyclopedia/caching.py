@@ -10,9 +10,10 @@ code, templates and static files taken when the process starts).  So:
 - the rendered page is stored in Django's cache under release + version + path + query,
   so many workers and many machines sharing a cache (``IMMUNOREF_CACHE_URL``) never mix
   versions, and old versions simply expire;
-- every request reads the version with one tiny query (tens of microseconds on SQLite,
+- every request reads the version with one tiny query (about 10 microseconds on SQLite,
   one round trip on PostgreSQL; see bench/README.md), so at the origin a page changes the
-  moment a load commits, on every worker at once;
+  moment a load commits, on every worker at once (``IMMUNOREF_VERSION_SECONDS`` trades
+  that for fewer round trips);
 - ``Cache-Control`` lets a CDN keep a page ``s-maxage`` seconds and serve it stale while
   it revalidates; browsers revalidate each time (``max-age=0``) and get a 304.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,6 +86,25 @@ def content_version() -> str | None:
     except DatabaseError:
         return None
     return row[0] if row and row[0] else None
+
+
+_remembered: tuple[float, str | None] = (0.0, None)  # (until, version), shared by the threads of a worker
+
+
+def current_version() -> str | None:
+    """content_version(), remembered for ``CONTENT_VERSION_SECONDS`` (default 0: read on every
+    request, so a reload shows at once).  A few seconds save a database round trip per page
+    where that matters (PostgreSQL on another machine), and delay a reload by at most that."""
+    global _remembered
+    seconds = settings.CONTENT_VERSION_SECONDS
+    if seconds <= 0:
+        return content_version()
+    until, version = _remembered
+    now = time.monotonic()
+    if now >= until or version is None:
+        version = content_version()
+        _remembered = (now + seconds, version)
+    return version
 
 
 def page_etag(version: str) -> str:
@@ -150,7 +171,7 @@ class PageCacheMiddleware:
             return _mark_uncacheable(self.get_response(request), NEVER_STORED)
         if request.method not in ("GET", "HEAD"):
             return _mark_uncacheable(self.get_response(request), NEVER_STORED)
-        version = content_version()
+        version = current_version()
         if version is None or len(request.get_full_path()) > MAX_CACHED_PATH:
             return self._uncached(request)
         etag = page_etag(version)

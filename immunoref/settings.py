@@ -147,6 +147,8 @@ else:
 CACHES = {"default": _cache_backend}
 PAGE_CACHE_SECONDS = int(os.environ.get("IMMUNOREF_PAGE_CACHE_SECONDS", "600"))
 CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
+# Seconds a worker may reuse the content version it read (0: read it for every page).
+CONTENT_VERSION_SECONDS = float(os.environ.get("IMMUNOREF_VERSION_SECONDS", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -204,3 +204,17 @@ def test_hashed_static_files_are_immutable_and_compressed(tmp_path, settings, cl
     assert response["Content-Encoding"] == "br"
     plain = served(RequestFactory().get("/static/encyclopedia/site.css"))
     assert "immutable" not in plain["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_remembered_version_delays_a_reload_by_at_most_its_seconds(loaded, load, client, settings, monkeypatch):
+    settings.CONTENT_VERSION_SECONDS = 60
+    monkeypatch.setattr(caching, "_remembered", (0.0, None))
+    before = client.get("/entries/crs/")
+    loaded.entry("crs", title="CRS, renamed", category="risks", aliases=["CRS"],
+                 body="A fever after the infusion [@june2018]. Back to [[overview]].\n")
+    load(loaded)
+    assert client.get("/entries/crs/")["ETag"] == before["ETag"]  # still the remembered version
+    monkeypatch.setattr(caching, "_remembered", (0.0, caching._remembered[1]))  # its seconds are up
+    after = client.get("/entries/crs/")
+    assert after["ETag"] != before["ETag"] and "CRS, renamed" in after.content.decode()

@@ -198,10 +198,11 @@ def _completions(term: str, backend) -> list[str]:
 def _weigh(slot: Slot, counts: dict[str, tuple[int, int]], documents: int, backend=None) -> None:
     """How many entries the slot matches, and so how telling it is: estimated from the vocabulary,
     or, given the backend, counted in the index when the slot has a phrase (a synonym, a compound)."""
-    if backend is not None and any(len(alternative.terms) > 1 for alternative in slot.alternatives):
-        df = backend.count(slot.alternatives)
-    else:
-        df = sum(min(counts.get(term, (0, 0))[0] for term in alternative.terms) for alternative in slot.alternatives)
+    estimate = sum(min(counts.get(term, (0, 0))[0] for term in alternative.terms) for alternative in slot.alternatives)
+    phrases = any(len(alternative.terms) > 1 for alternative in slot.alternatives)
+    # Counting a phrase of words nearly every entry uses costs more than it tells: estimate those.
+    exact = backend is not None and phrases and estimate <= backend.phrase_limit
+    df = backend.count(slot.alternatives) if exact else estimate
     slot.df = min(documents, df)
     slot.idf = math.log(1 + (documents - slot.df + 0.5) / (slot.df + 0.5))
 

@@ -8,12 +8,13 @@ heading, which beats body text.  The whole query as a phrase adds half again.  T
 go to bm25 (``ts_rank`` on PostgreSQL), then to the order entries were added.
 
 Bounds, so that a large site answers as fast as a small one: a slot more than
-``BODY_SCAN_LIMIT`` entries use anywhere is scored only in titles, aliases, headings
+``BODY_SCAN_LIMIT`` entries use anywhere (for a phrase ``backend.phrase_limit``, as
+checking word positions may read the text) is scored only in titles, aliases, headings
 and summaries, and a slot most entries use (``COMMON_SHARE``, once there are more than
 ``COMMON_MIN_ENTRIES``) only in titles and aliases, where it still tells something.
 Entries matching only in those unscored places follow the scored ones, in a stable
-order.  Ties are broken by relevance (for the telling slots) over all text when at most
-``RELEVANCE_LIMIT`` entries use them, else over titles and aliases.
+order.  Ties are broken by relevance (for the telling slots) over all text when few
+enough entries use them (``backend.relevance_limit``), else over titles and aliases.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ PHRASE_BONUS = 0.5
 BODY_SCAN_LIMIT = 3000
 COMMON_SHARE = 0.6
 COMMON_MIN_ENTRIES = 200
-RELEVANCE_LIMIT = 2000
 
 
 @dataclass
@@ -44,11 +44,11 @@ def is_common(plan: Plan, df: int) -> bool:
     return df > COMMON_SHARE * plan.documents and df > COMMON_MIN_ENTRIES
 
 
-def _fields(plan: Plan, df: int):
+def _fields(plan: Plan, df: int, scan_limit: int = BODY_SCAN_LIMIT):
     """The places worth looking for a slot (or phrase) used by ``df`` entries."""
     if is_common(plan, df):
         return FIELD_WEIGHTS[-1:]
-    return FIELD_WEIGHTS[1:] if df > BODY_SCAN_LIMIT else FIELD_WEIGHTS
+    return FIELD_WEIGHTS[1:] if df > scan_limit else FIELD_WEIGHTS
 
 
 def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:
@@ -56,18 +56,21 @@ def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:
     per_slot = []
     for slot in plan.slots:
         best: dict[int, float] = {}
-        for name, weight in _fields(plan, slot.df):  # lightest first: a better place overwrites
+        # Lightest place first, so a better place overwrites; a slot no entry uses asks nothing.
+        phrases = any(len(alternative.terms) > 1 for alternative in slot.alternatives)
+        places = _fields(plan, slot.df, backend.phrase_limit if phrases else BODY_SCAN_LIMIT) if slot.df else ()
+        for name, weight in places:
             best.update(dict.fromkeys(backend.matching(slot.alternatives, name), weight))
         per_slot.append(best)
     return per_slot
 
 
 def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
-    if plan.phrase is None:
+    if plan.phrase is None or not all(slot.df for slot in plan.slots):
         return
     total_idf = sum(slot.idf for slot in plan.slots)
     bonus: dict[int, float] = {}
-    for name, weight in _fields(plan, min(slot.df for slot in plan.slots)):
+    for name, weight in _fields(plan, min(slot.df for slot in plan.slots), backend.phrase_limit):
         for entry_id in backend.matching([plan.phrase], name):
             bonus[entry_id] = max(bonus.get(entry_id, 0.0), weight)
     for entry_id, weight in bonus.items():
@@ -87,7 +90,7 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
     _phrase_bonus(plan, backend, scores)
     any_of = plan.any_of()
     telling = [slot for slot in plan.slots if not is_common(plan, slot.df)]
-    if telling and sum(slot.df for slot in telling) <= RELEVANCE_LIMIT:
+    if telling and sum(slot.df for slot in telling) <= backend.relevance_limit:
         relevance = backend.relevance([alternative for slot in telling for alternative in slot.alternatives], "all")
         total = len(relevance) if len(telling) == len(plan.slots) else backend.count(any_of)
     else:  # too many to rank by text: break ties among title and alias matches only

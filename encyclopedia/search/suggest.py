@@ -37,12 +37,12 @@ def _prefixes(text: str) -> list[str]:
 
 def _names(prefix: str) -> list[tuple]:
     """Names starting with ``prefix``: those whose first word it starts, then the others.  Each
-    query walks the key index in order and stops at ``_SCAN`` rows, however short the prefix."""
-    if connection.vendor == "postgresql":
-        rows = SearchName.objects.filter(key__startswith=prefix)
-    else:
-        rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff")
-    rows = rows.filter(entry__draft=False).order_by("key")
+    query stops at ``_SCAN`` rows, however short the prefix (they are ranked afterwards)."""
+    if connection.vendor == "postgresql":  # LIKE uses the pattern index; ordering would sort every match
+        rows = SearchName.objects.filter(key__startswith=prefix).order_by()
+    else:  # a range walks the key index in order
+        rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff").order_by("key")
+    rows = rows.filter(entry__draft=False)
     columns = ("entry_id", "key", "kind", "start", "words", "entry__title", "entry__slug")
     found = list(rows.filter(start=True).values_list(*columns)[:_SCAN])
     if len({row[0] for row in found}) < MAX_SUGGESTIONS:

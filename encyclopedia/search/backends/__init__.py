@@ -29,3 +29,13 @@ def get_backend():
 def chunks(items: list, size: int = 500):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) -> list[int]:
+    """The first column of ``sql``'s rows; with ``limit``, only the first ones by ``order_by``."""
+    if limit is not None:
+        sql, params = f"{sql} ORDER BY {order_by} LIMIT %s", [*params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+

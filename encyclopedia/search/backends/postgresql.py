@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from . import chunks
+from . import chunks, fetch_ids
 
 TABLE = "encyclopedia_search_document"
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
@@ -62,6 +62,8 @@ def query_literal(alternatives, field: str = "body") -> str:
 
 class PostgreSQLBackend:
     vendor = "postgresql"
+    relevance_limit = 300  # ts_rank reads each row's whole tsvector
+    phrase_limit = 300  # so does checking a phrase's word positions
 
     # -- writing -------------------------------------------------------------------------------
     def insert(self, documents) -> None:
@@ -97,14 +99,8 @@ class PostgreSQLBackend:
     def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
         """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         column = "everything" if field == "body" else "short"
-        sql = f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery"
-        params: list = [query_literal(alternatives, field)]
-        if limit is not None:
-            sql += " ORDER BY entry_id LIMIT %s"
-            params.append(limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        return fetch_ids(f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery",
+                         [query_literal(alternatives, field)], "entry_id", limit)
 
     def count(self, alternatives) -> int:
         with connection.cursor() as cursor:

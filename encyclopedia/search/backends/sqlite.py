@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from . import chunks
+from . import chunks, fetch_ids
 
 SHORT = "encyclopedia_search_short"
 ALL = "encyclopedia_search_all"
@@ -47,6 +47,8 @@ def _joined(parts: list[list[str]]) -> str:
 
 class SQLiteBackend:
     vendor = "sqlite"
+    relevance_limit = 2000  # bm25 reads FTS5's own per-row sizes: cheap
+    phrase_limit = 3000  # word positions are in the index itself
 
     # -- writing -------------------------------------------------------------------------------
     def insert(self, documents) -> None:
@@ -90,14 +92,8 @@ class SQLiteBackend:
     def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
         """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         table = SHORT if field in _COLUMNS else ALL
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
-        params: list = [match_expression(alternatives, field)]
-        if limit is not None:
-            sql += " ORDER BY rowid LIMIT %s"
-            params.append(limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        return fetch_ids(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)],
+                         "rowid", limit)
 
     def count(self, alternatives) -> int:
         with connection.cursor() as cursor:
