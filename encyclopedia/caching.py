@@ -25,6 +25,7 @@ chose its own ``Cache-Control``.  Nothing per-request goes into a stored page.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from functools import lru_cache
@@ -39,6 +40,7 @@ from django.utils.http import parse_etags
 
 from .models import ContentState
 
+logger = logging.getLogger(__name__)
 CACHEABLE_STATUSES = frozenset({200, 301})
 STALE_IF_ERROR_SECONDS = 86400
 NOT_CACHED = "no-cache"
@@ -148,6 +150,15 @@ def _from_cache(stored) -> HttpResponse:
     return response
 
 
+def _cache_call(method, *args):
+    """A page-cache operation; a shared cache that is down means building the page, not an error."""
+    try:
+        return method(*args)
+    except Exception:  # redis/memcached clients raise their own connection errors
+        logger.warning("the page cache is unavailable; serving pages without it", exc_info=True)
+        return None
+
+
 def _mark_uncacheable(response, directive: str):
     if "Cache-Control" not in response:
         response["Cache-Control"] = directive
@@ -178,7 +189,7 @@ class PageCacheMiddleware:
         if _matches(request, etag):
             return self._public(HttpResponseNotModified(), etag)
         key = page_cache_key(request, etag)
-        stored = cache.get(key)
+        stored = _cache_call(cache.get, key)
         if stored is not None:
             return self._public(_from_cache(stored), etag)
         response = self.get_response(request)
@@ -188,8 +199,8 @@ class PageCacheMiddleware:
             # A load committed while this page was built: it may mix versions, so it is
             # neither stored nor given a validator; the next request builds it afresh.
             return _mark_uncacheable(response, NOT_CACHED)
-        cache.set(key, (response.status_code, list(response.items()), response.content),
-                  settings.PAGE_CACHE_SECONDS)
+        _cache_call(cache.set, key, (response.status_code, list(response.items()), response.content),
+                    settings.PAGE_CACHE_SECONDS)
         return self._public(response, etag)
 
     def _uncached(self, request):

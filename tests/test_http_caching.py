@@ -218,3 +218,17 @@ def test_a_remembered_version_delays_a_reload_by_at_most_its_seconds(loaded, loa
     monkeypatch.setattr(caching, "_remembered", (0.0, caching._remembered[1]))  # its seconds are up
     after = client.get("/entries/crs/")
     assert after["ETag"] != before["ETag"] and "CRS, renamed" in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_cache_that_is_down_does_not_take_pages_down(loaded, client, monkeypatch, caplog):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = client.get("/entries/crs/")
+    assert response.status_code == 200 and response.has_header("ETag")
+    assert "page cache is unavailable" in caplog.text
