@@ -219,7 +219,5 @@ LOGGING = {
     "loggers": {
         # Django's request logger names the path; never the client's address.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # An unknown Host header is answered 400; it is noise, not an error worth a traceback.
-        "django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
