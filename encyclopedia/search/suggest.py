@@ -36,25 +36,20 @@ def _prefixes(text: str) -> list[str]:
 
 
 def _names(prefix: str) -> list[tuple]:
-    """Names starting with ``prefix``: those whose first word it starts, then the others.  Each
-    query stops at ``_SCAN`` rows, however short the prefix (they are ranked afterwards)."""
+    """Up to ``_SCAN`` names (from any of their words on) starting with ``prefix``, however short
+    it is: one walk of the key index (names are kept for published entries only)."""
     if connection.vendor == "postgresql":  # LIKE uses the pattern index; ordering would sort every match
         rows = SearchName.objects.filter(key__startswith=prefix).order_by()
     else:  # a range walks the key index in order
         rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff").order_by("key")
-    rows = rows.filter(entry__draft=False)
-    columns = ("entry_id", "key", "kind", "start", "words", "entry__title", "entry__slug")
-    found = list(rows.filter(start=True).values_list(*columns)[:_SCAN])
-    if len({row[0] for row in found}) < MAX_SUGGESTIONS:
-        found += list(rows.filter(start=False).values_list(*columns)[:_SCAN])
-    return found
+    return list(rows.values_list("entry_id", "key", "kind", "start", "words")[:_SCAN])
 
 
 def _collect(found: dict[int, tuple], prefix: str, typed: str, corrected: bool = False) -> None:
-    for entry_id, key, kind, start, words, title, slug in _names(prefix):
-        rank = (corrected, key != typed, not start, kind != SearchName.TITLE, words, len(key), title.casefold())
-        if entry_id not in found or rank < found[entry_id][0]:
-            found[entry_id] = (rank, title, slug)
+    for entry_id, key, kind, start, words in _names(prefix):
+        rank = (corrected, key != typed, not start, kind != SearchName.TITLE, words, len(key), key)
+        if entry_id not in found or rank < found[entry_id]:
+            found[entry_id] = rank
 
 
 def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
@@ -74,10 +69,7 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
             likely = [c for c in corrections(last, get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
             for correction in likely[:2]:
                 _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
-    ordered = sorted(found.values(), key=lambda item: item[0])[:limit]
-    if not ordered:
-        ids = get_backend().similar_names(text, limit)
-        known = {pk: (title, slug) for pk, title, slug in
-                 Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
-        ordered = [(None, *known[pk]) for pk in ids if pk in known]
-    return [{"title": title, "url": Entry(slug=slug).get_absolute_url()} for _, title, slug in ordered[:limit]]
+    ids = sorted(found, key=found.get)[:limit] or get_backend().similar_names(text, limit)
+    known = {pk: (title, slug) for pk, title, slug in
+             Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
+    return [{"title": known[pk][0], "url": Entry(slug=known[pk][1]).get_absolute_url()} for pk in ids if pk in known]
