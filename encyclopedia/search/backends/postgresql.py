@@ -130,8 +130,9 @@ class PostgreSQLBackend:
     def similar_names(self, text: str, limit: int) -> list[int]:
         """Entries with a name that looks like ``text`` (trigrams over accent-free names)."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT entry_id FROM encyclopedia_searchname "
-                           "WHERE immunoref_fold(display) %% immunoref_fold(%s) AND start "
+            # The first hundred look-alikes only, however many there are (a bounded index read).
+            cursor.execute("SELECT entry_id FROM (SELECT entry_id, display FROM encyclopedia_searchname "
+                           "WHERE immunoref_fold(display) %% immunoref_fold(%s) AND start LIMIT 100) AS alike "
                            "ORDER BY similarity(immunoref_fold(display), immunoref_fold(%s)) DESC LIMIT %s",
                            [text, text, limit * 3])
             return list(dict.fromkeys(row[0] for row in cursor.fetchall()))[:limit]
