@@ -69,7 +69,9 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
             likely = [c for c in corrections(last, get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
             for correction in likely[:2]:
                 _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
-    ids = sorted(found, key=found.get)[:limit] or get_backend().similar_names(text, limit)
+    ids = sorted(found, key=found.get)[:limit]
+    if not ids and sum(ch.isalpha() for ch in text) >= 4 and not any(ch.isdigit() for ch in text):
+        ids = get_backend().similar_names(text, limit)  # look-alike names (PostgreSQL only)
     known = {pk: (title, slug) for pk, title, slug in
              Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
     return [{"title": known[pk][0], "url": Entry(slug=known[pk][1]).get_absolute_url()} for pk in ids if pk in known]
