@@ -20,6 +20,7 @@ from .bibliography import read_reference
 from .errors import Problem
 from .parse_cache import Known, file_hash, restore
 from .normalise import InputProblem, check_limits, decode, find_forbidden, normalise
+from .rendering import fold_name
 from .records import CategoryRecord, EntryRecord, GlossaryRecord, ReferenceRecord, TimelineStepRecord
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -417,24 +418,20 @@ def read_content(content_dir: Path | str, known: Known | None = None) -> Content
     return content
 
 
-def _fold(name: str) -> str:
-    return " ".join(re.sub(r"[-_]+", " ", name.casefold()).split())
-
-
 def check_entry_set(content: ContentSet) -> None:
     """Checks across entries: categories, aliases, redirects."""
     claimed: dict[str, tuple[str, str]] = {}  # folded name -> (slug, what)
     for slug, entry in content.entries.items():
-        claimed[_fold(slug)] = (slug, "slug")
+        claimed[fold_name(slug)] = (slug, "slug")
     for slug, entry in sorted(content.entries.items()):
-        claimed.setdefault(_fold(entry.title), (slug, "title"))
+        claimed.setdefault(fold_name(entry.title), (slug, "title"))
     for slug, entry in sorted(content.entries.items()):
         if entry.category and entry.category not in content.categories and content.categories:
             content.problem(entry.path, entry.line_of("category"),
                             f"unknown category `{entry.category}`{did_you_mean(entry.category, content.categories)}; "
                             f"the categories are {', '.join(sorted(content.categories))} (see {CATEGORIES_FILE})")
         for alias in entry.aliases:
-            folded = _fold(alias)
+            folded = fold_name(alias)
             owner = claimed.get(folded)
             if owner and owner[0] != slug:
                 content.problem(entry.path, entry.line_of("aliases"),
