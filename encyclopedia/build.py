@@ -54,6 +54,8 @@ class Prepared:
     section_ids: dict[str, list[str]] = field(default_factory=dict)
     rendered: dict[str, RenderResult] = field(default_factory=dict)  # only entries that changed
     version: str = ""
+    digests: dict[str, str] = field(default_factory=dict)  # slug -> entry_digest
+    data_digest: str = ""
 
 
 def entry_url(slug: str) -> str:
@@ -257,14 +259,16 @@ def prepare(
     return prepared
 
 
-def content_version(prepared: Prepared) -> str:
-    digest = hashlib.sha256(RENDERER_FINGERPRINT.encode())
-    content = prepared.content
-    for slug in sorted(prepared.render_hashes):
-        entry = content.entries[slug]
-        digest.update(repr((slug, prepared.render_hashes[slug], entry.title, entry.summary, entry.category,
-                            entry.aliases, str(entry.reviewed), entry.redirect_from, entry.draft, entry.timeline,
-                            entry.diagram, entry.path)).encode())
+def entry_digest(slug: str, render_hash: str, entry: EntryRecord) -> str:
+    """What one entry adds to the content version: its render hash and every stored field."""
+    return hashlib.sha256(repr((slug, render_hash, entry.title, entry.summary, entry.category, entry.aliases,
+                                str(entry.reviewed), entry.redirect_from, entry.draft, entry.timeline,
+                                entry.diagram, entry.path)).encode()).hexdigest()[:24]
+
+
+def data_digest(content: ContentSet) -> str:
+    """What the data files (categories, references, glossary, timeline) add to the content version."""
+    digest = hashlib.sha256()
     for key in sorted(content.categories):
         digest.update(repr(content.categories[key]).encode())
     for key in sorted(content.references):
@@ -273,7 +277,25 @@ def content_version(prepared: Prepared) -> str:
         digest.update(record.fingerprint().encode())
     for step in content.timeline:
         digest.update(repr(step).encode())
+    return digest.hexdigest()[:24]
+
+
+def version_of(digests: dict[str, str], data: str) -> str:
+    """The content version from per-entry digests and the data digest (an incremental load
+    recomputes it from the stored digests of the entries it did not touch)."""
+    digest = hashlib.sha256(RENDERER_FINGERPRINT.encode())
+    for slug in sorted(digests):
+        digest.update(f"{slug}\0{digests[slug]}\0".encode())
+    digest.update(data.encode())
     return digest.hexdigest()[:20]
+
+
+def content_version(prepared: Prepared) -> str:
+    content = prepared.content
+    prepared.digests = {slug: entry_digest(slug, render_hash, content.entries[slug])
+                        for slug, render_hash in prepared.render_hashes.items()}
+    prepared.data_digest = data_digest(content)
+    return version_of(prepared.digests, prepared.data_digest)
 
 
 def problems_of(exc: ContentError) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class ContentSet:
     entries: dict[str, EntryRecord] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # slugs of entry files that failed to read
     file_hashes: dict[str, str] = field(default_factory=dict)  # data file name -> sha256 of its bytes
+    scanned_at: int = 0  # time.time_ns() before the first file was read (see encyclopedia.incremental)
     problems: list[Problem] = field(default_factory=list)
 
     def display_path(self, path: Path) -> str:
@@ -381,7 +383,7 @@ def read_content(content_dir: Path | str, known: Known | None = None) -> Content
     parsed again (see parse_cache).
     """
     root = Path(content_dir).resolve()
-    content = ContentSet(root=root)
+    content = ContentSet(root=root, scanned_at=time.time_ns())
     if not root.is_dir():
         content.problem(str(content_dir), 1, "the content folder does not exist; check --content-dir or IMMUNOREF_CONTENT_DIR")
         return content

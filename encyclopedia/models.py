@@ -187,6 +187,7 @@ class ContentState(models.Model):
     loaded_at = models.DateTimeField()
     entry_count = models.IntegerField(default=0)
     files = models.JSONField(default=dict)  # hashes of the data files read, to skip parsing them again
+    index = models.JSONField(default=dict)  # what encyclopedia.incremental needs for a quick reload
 
     @classmethod
     def current_version(cls) -> str:

@@ -110,6 +110,13 @@ def load_content(content_dir=None, *, processes=None, on_progress=None, force: b
     started = time.monotonic()
     content_dir = Path(content_dir or settings.CONTENT_DIR)
     with load_lock():
+        if not force:
+            from .incremental import quick_load
+
+            report = quick_load(content_dir, processes=processes)
+            if report is not None:
+                report.seconds = time.monotonic() - started
+                return report
         stored = stored_entries()
         prepared = prepare(content_dir, stored, processes=processes, on_progress=on_progress, force=force,
                            known=known_content(stored))
@@ -156,6 +163,8 @@ _COMPARED_FIELDS = ("id", "slug", "title", "summary", "category_id", "aliases", 
 
 @transaction.atomic
 def write(prepared: Prepared) -> LoadReport:
+    from .incremental import index_of
+
     report = LoadReport(version=prepared.version)
     content = prepared.content
     now = timezone.now()
@@ -165,8 +174,8 @@ def write(prepared: Prepared) -> LoadReport:
         # The version hashes everything stored (entries, their render hashes, categories,
         # references, glossary, timeline), and the stored snapshots are of this reader: nothing to write.
         report.unchanged = len(content.entries)
-        if stored_files != files:  # a data file changed in a way no record shows (a comment)
-            ContentState.objects.filter(pk=1).update(files=files)
+        # A data file may have changed in a way no record shows (a comment); stat stamps change anyway.
+        ContentState.objects.filter(pk=1).update(files=files, index=index_of(prepared))
         search.update_index([])
         return report
 
@@ -227,7 +236,7 @@ def write(prepared: Prepared) -> LoadReport:
     search.update_index(changed, rebuild=not existing)
     ContentState.objects.update_or_create(
         pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries),
-                        "files": files}
+                        "files": files, "index": index_of(prepared)}
     )
     return report
 
