@@ -12,26 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from django.urls import reverse
 
+from .dependencies import dependencies_of
 from .errors import ContentError, Problem
 from .loader import SLUG_PATTERN, ContentSet, read_content
 from .parse_cache import Known
-from .mdx.citations import CITATION_PATTERN
-from .mdx.glossary import compile_glossary
-from .mdx.wikilinks import WIKILINK_PATTERN
 from .records import EntryRecord
 from .rendering import RENDERER_FINGERPRINT, LinkTarget, PageInfo, RenderContext, RenderResult, fold_name
 from .workers import Job, run_jobs
 
-_WIKILINK = re.compile(WIKILINK_PATTERN)
-_CITATION = re.compile(CITATION_PATTERN)
-_CITE_KEY = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*)")
 
 
 @dataclass
@@ -82,20 +76,10 @@ def _glossary_names_hash(content: ContentSet) -> str:
 
 
 def scan_dependencies(entry: EntryRecord, content: ContentSet, glossary_hash: str, stored: StoredEntry | None) -> dict:
-    """Names the entry's source mentions: link targets, cited ids, glossary terms."""
+    """Names the entry's source mentions (see encyclopedia.dependencies); the stored ones when still valid."""
     if stored and stored.source_hash == entry.source_hash and stored.dep_keys.get("glossary") == glossary_hash:
         return stored.dep_keys
-    links = sorted({m.group(1).split("|")[0].split("#")[0].strip() for m in _WIKILINK.finditer(entry.body)})
-    cites = sorted({key for m in _CITATION.finditer(entry.body) for key in _CITE_KEY.findall(m.group(1))})
-    pattern, exact, folded = compile_glossary(tuple(content.glossary))
-    terms: set[str] = set()
-    if pattern is not None:
-        from .mdx.glossary import _key_for
-        for match in pattern.finditer(entry.body):
-            key = _key_for(match.group(0), exact, folded)
-            if key:
-                terms.add(key)
-    return {"links": links, "cites": cites, "terms": sorted(terms), "glossary": glossary_hash}
+    return dependencies_of(entry.body, tuple(content.glossary), glossary_hash)
 
 
 def render_hash(entry: EntryRecord, deps: dict, context: RenderContext, glossary: dict) -> str:
@@ -206,22 +190,27 @@ def prepare(
     entries = content.entries
 
     # 1. Section ids (a cheap block parse), reused for files that did not change.
+    #    The same workers list what each changed file names (links, citations, glossary terms).
+    glossary_hash = _glossary_names_hash(content)
     section_ids: dict[str, list[str]] = {}
+    scanned: dict[str, dict] = {}
     jobs = []
     for slug, entry in entries.items():
         known = stored.get(slug)
         if known and known.source_hash == entry.source_hash and not force:
             section_ids[slug] = list(known.section_ids)
         else:
-            jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True))
-    empty_context = RenderContext()
-    for slug, outcome in run_jobs(jobs, empty_context, processes=processes).items():
+            jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True,
+                            glossary_hash=glossary_hash))
+    glossary_context = RenderContext(glossary=tuple(content.glossary))
+    for slug, outcome in run_jobs(jobs, glossary_context, processes=processes).items():
         entry = entries[slug]
         if outcome.failure:
             content.problem(entry.path, entry.body_line, outcome.failure)
             continue
         ids, problems = outcome.sections
         section_ids[slug] = ids
+        scanned[slug] = outcome.dependencies
         for snippet, message in problems:
             content.problem(entry.path, line_of_snippet(entry, snippet), message)
 
@@ -229,13 +218,12 @@ def prepare(
     _check_data_files(content, context)
 
     # 2. What each entry depends on, and which entries must be rendered again.
-    glossary_hash = _glossary_names_hash(content)
     glossary = {record.key: record for record in content.glossary}
     prepared = Prepared(content=content, context=context, section_ids=section_ids)
     hashes = DependencyHashes(context, glossary)
     render_jobs = []
     for slug, entry in entries.items():
-        deps = scan_dependencies(entry, content, glossary_hash, stored.get(slug))
+        deps = scanned.get(slug) or scan_dependencies(entry, content, glossary_hash, stored.get(slug))
         prepared.dep_keys[slug] = deps
         prepared.render_hashes[slug] = hashes.render_hash(entry, deps)
         known = stored.get(slug)

@@ -39,6 +39,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from .models import ContentState
+from .version_watch import watched_version
 
 logger = logging.getLogger(__name__)
 CACHEABLE_STATUSES = frozenset({200, 301})
@@ -93,6 +94,12 @@ def content_version() -> str | None:
 _remembered: tuple[float, str | None] = (0.0, None)  # (until, version), shared by the threads of a worker
 
 
+def latest_version() -> str | None:
+    """The version as announced to this worker (PostgreSQL, encyclopedia/version_watch.py), else read."""
+    watched = watched_version()
+    return watched if watched is not None else content_version()
+
+
 def current_version() -> str | None:
     """content_version(), remembered for ``CONTENT_VERSION_SECONDS`` (default 0: read on every
     request, so a reload shows at once).  A few seconds save a database round trip per page
@@ -100,11 +107,11 @@ def current_version() -> str | None:
     global _remembered
     seconds = settings.CONTENT_VERSION_SECONDS
     if seconds <= 0:
-        return content_version()
+        return latest_version()
     until, version = _remembered
     now = time.monotonic()
     if now >= until or version is None:
-        version = content_version()
+        version = latest_version()
         _remembered = (now + seconds, version)
     return version
 

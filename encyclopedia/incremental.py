@@ -46,6 +46,7 @@ from .loader import (
 from .models import Category, ContentState, Entry, Reference
 from .parse_cache import file_hash, reference_record
 from .rendering import LinkTarget, PageInfo, RenderContext, fold_name
+from .version_watch import announce
 from .workers import Job, run_jobs
 
 FORMAT = 1
@@ -267,3 +268,4 @@ def _write_changed(prepared: Prepared, index: dict) -> None:
     _sync_links_and_citations(prepared, by_slug, references)
     search.update_index([by_slug[slug] for slug in prepared.rendered])
     ContentState.objects.filter(pk=1).update(version=prepared.version, loaded_at=now, index=index)
+    announce(prepared.version)

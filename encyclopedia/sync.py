@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from . import search
 from .bibliography import vancouver_text
+from .bulk import insert_rows, update_column
 from .build import Prepared, StoredEntry, prepare
 from .loader import REFERENCES_FILE
 from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
+from .version_watch import announce
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )
@@ -209,7 +211,7 @@ def write(prepared: Prepared) -> LoadReport:
         report.updated += 1
         changed.append(old["id"])
     Entry.objects.bulk_create(created, batch_size=200)
-    _update_column(Entry, "front_matter", snapshots)
+    update_column(Entry, "front_matter", snapshots)
     report.created = len(created)
     changed += [entry.pk for entry in created]
     report.rendered = len(prepared.rendered)
@@ -238,6 +240,7 @@ def write(prepared: Prepared) -> LoadReport:
         pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries),
                         "files": files, "index": index_of(prepared)}
     )
+    announce(prepared.version)
     return report
 
 
@@ -302,34 +305,8 @@ def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, int], refer
                 places.append(section)
         for key, number in numbers.items():
             citations.append((source, references[key], number, sections[key]))
-    _insert_rows(Link, ("source", "target", "section"), links)
-    _insert_rows(Citation, ("entry", "reference", "number", "sections"), citations)
-
-
-def _update_column(model, name: str, rows: list[tuple[object, int]]) -> None:
-    """UPDATE one column of many rows ((value, pk) pairs) at once."""
-    if not rows:
-        return
-    field = model._meta.get_field(name)
-    sql = (f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {connection.ops.quote_name(field.column)} "
-           f"= %s WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[field.get_db_prep_save(value, connection), pk] for value, pk in rows])
-
-
-def _insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT many plain rows at once: tens of thousands of links and citations on a full load,
-    where building a model instance for each costs more than writing it."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, [[field.get_db_prep_save(value, connection) for field, value in zip(fields, row)]
-                                     for row in rows[start:start + 2000]])
+    insert_rows(Link, ("source", "target", "section"), links)
+    insert_rows(Citation, ("entry", "reference", "number", "sections"), citations)
 
 
 def _sync_redirects(content, by_slug) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Callable
 
+from .dependencies import dependencies_of
 from .rendering import PageInfo, RenderContext, Renderer, RenderResult
 
 CPU_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_CPU_SECONDS", "2"))
@@ -43,6 +44,7 @@ class Job:
     body: str
     page: PageInfo
     sections_only: bool = False
+    glossary_hash: str = ""  # with sections_only: also list what the text names (encyclopedia.dependencies)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Outcome:
     key: str
     result: RenderResult | None = None
     sections: tuple[list[str], list[tuple[str, str]]] | None = None
+    dependencies: dict | None = None
     failure: str = ""  # a message for the editor when the job could not finish
 
 
@@ -62,7 +65,9 @@ def run_one(renderer: Renderer, job: Job) -> Outcome:
     signal.setitimer(signal.ITIMER_PROF, CPU_SECONDS)
     try:
         if job.sections_only:
-            return Outcome(job.key, sections=renderer.section_ids(job.body))
+            dependencies = dependencies_of(job.body, renderer.context.glossary, job.glossary_hash) \
+                if job.glossary_hash else None
+            return Outcome(job.key, sections=renderer.section_ids(job.body), dependencies=dependencies)
         return Outcome(job.key, result=renderer.render(job.body, job.page))
     except (CpuLimitExceeded, RecursionError, MemoryError):
         return Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))

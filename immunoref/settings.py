@@ -149,6 +149,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("IMMUNOREF_PAGE_CACHE_SECONDS", "600"))
 CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
 # Seconds a worker may reuse the content version it read (0: read it for every page).
 CONTENT_VERSION_SECONDS = float(os.environ.get("IMMUNOREF_VERSION_SECONDS", "0"))
+# PostgreSQL: each worker LISTENs for the version a load announces, instead of reading it
+# for every page (encyclopedia/version_watch.py).  Off in tests, whose loads never commit.
+WATCH_CONTENT_VERSION = env_flag("IMMUNOREF_WATCH_VERSION", True) and not ("pytest" in sys.modules)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

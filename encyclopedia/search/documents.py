@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .text import WORD_PATTERN, joined_compounds, terms, word_terms
 
@@ -53,13 +54,12 @@ def entry_names(title: str, aliases) -> list[tuple[str, str]]:
 
 def _part(text: str, surfaces: dict[str, str]) -> list[str]:
     """The terms of one name, heading or text, noting how each term is first written."""
-    out: list[str] = []
-    for raw in WORD_PATTERN.findall(text):
+    raws = WORD_PATTERN.findall(text)
+    for raw in dict.fromkeys(raws):  # each way of writing once, in the order first written
         found = word_terms(raw)
-        out.extend(found)
         if len(found) == 1 and found[0] not in surfaces:
             surfaces[found[0]] = raw if raw.isupper() and len(raw) <= 8 else raw.lower()
-    return out + joined_compounds(text)
+    return list(chain.from_iterable(map(word_terms, raws))) + joined_compounds(text)
 
 
 def build_document(entry_id: int, title: str, aliases, headings_text: str, summary: str,

@@ -14,6 +14,7 @@ import importlib.metadata
 from collections import Counter
 from pathlib import Path
 
+from ..bulk import insert_rows
 from ..models import Entry, GlossaryTerm
 from .backends import chunks, get_backend
 from .documents import Document, build_document, entry_synonyms, glossary_synonyms, name_rows
@@ -98,12 +99,11 @@ def _write(backend, documents: list[Document], vocabulary: _Vocabulary) -> None:
         vocabulary.add(document.all_terms(), document.name_terms(), +1)
         for term, surface in document.surfaces.items():
             vocabulary.surfaces.setdefault(term, surface)
-        names += [SearchName(entry_id=document.entry_id, key=key, display=display, kind=kind, start=start, words=words)
+        names += [(document.entry_id, key, display, kind, start, words)
                   for key, display, kind, start, words in name_rows(document)]
-        synonyms += [SearchSynonym(key=key, group=group, entry_id=document.entry_id)
-                     for key, group in entry_synonyms(document)]
-    SearchName.objects.bulk_create(names, batch_size=1000)
-    SearchSynonym.objects.bulk_create(synonyms, batch_size=1000)
+        synonyms += [(key, group, document.entry_id) for key, group in entry_synonyms(document)]
+    insert_rows(SearchName, ("entry", "key", "display", "kind", "start", "words"), names)
+    insert_rows(SearchSynonym, ("key", "group", "entry"), synonyms)
 
 
 def _index(backend, entry_ids: list[int], vocabulary: _Vocabulary) -> None:

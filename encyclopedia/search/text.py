@@ -36,7 +36,10 @@ please tell explain mean means meaning before
 
 WORD_PATTERN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W_]")
-_COMPOUND = re.compile(r"[^\W_]+(?:[-/‐‑–][^\W_]+)+")
+# A word with what it is joined to.  Compounds are found from their joints: a pattern that
+# requires a joint retries from every letter of every plain word, which was slow.
+_JOINED_WORD = re.compile(r"[^\W_]+(?:[-/‐‑–][^\W_]+)*")
+_JOINT = re.compile(r"[-/‐‑–]")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ")
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
@@ -130,8 +133,21 @@ def terms(text: str) -> list[str]:
 def joined_compounds(text: str) -> list[str]:
     """Short hyphenated compounds written as one word: "CAR-T" → "cart", "IL-6" → "il6"."""
     out = []
-    for match in _COMPOUND.finditer(text):
-        parts = re.split(r"[-/‐‑–]", match.group())
+    end = 0
+    for joint in _JOINT.finditer(text):  # joints are few: start from each, back to its word's start
+        start = joint.start()
+        if start < end:
+            continue
+        while start > 0 and text[start - 1].isalnum():  # isalnum() is exactly [^\W_]
+            start -= 1
+        match = _JOINED_WORD.match(text, start)
+        if match is None:
+            continue
+        end = match.end()
+        word = match.group()
+        if not _JOINT.search(word):
+            continue
+        parts = _JOINT.split(word)
         if len(parts) <= 3 and any(len(part) <= 2 or any(ch.isdigit() for ch in part) for part in parts):
             out.extend(word_terms("".join(parts)))
     return out

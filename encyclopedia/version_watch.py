@@ -1,0 +1,124 @@
+"""The content version without a database round trip per page (PostgreSQL).
+
+Every page's ETag and page-cache key start from the content version.  On SQLite reading
+it costs microseconds; on PostgreSQL it is a round trip per page, which halved page
+throughput in ``bench/http.py``.  So on PostgreSQL each worker process keeps one extra
+connection that ``LISTEN``s on :data:`CHANNEL`, in a daemon thread, and holds the
+latest version in memory.  A load announces its new version with ``NOTIFY`` inside its
+transaction (:func:`announce`); PostgreSQL delivers it at commit, to every machine, in a
+few milliseconds, so a reload still reaches every worker at once.
+
+Whenever the watcher is not sure (before its first read, after its connection broke,
+while it reconnects) :func:`watched_version` answers None and the caller reads the
+version from the database as before.  Every :data:`RESYNC_SECONDS` the watcher also
+reads the version itself, which both checks the connection and catches anything missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import connection as default_connection
+
+logger = logging.getLogger("encyclopedia.version_watch")
+
+CHANNEL = "immunoref_content"
+RESYNC_SECONDS = 30.0
+RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+def announce(version: str) -> None:
+    """Tell every listening worker the new version (delivered when the load's transaction commits)."""
+    if default_connection.vendor == "postgresql":
+        with default_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, version])
+
+
+def enabled() -> bool:
+    return default_connection.vendor == "postgresql" and settings.WATCH_CONTENT_VERSION
+
+
+class _Watcher:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: str | None = None
+        self.sure = False
+        self.pid = 0  # the process the thread runs in: a forked worker starts its own
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def current(self) -> str | None:
+        if self.pid != os.getpid():
+            self._start()
+        return self.version if self.sure else None
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.pid == os.getpid():
+                return
+            self.pid, self.version, self.sure = os.getpid(), None, False
+            params = dict(default_connection.settings_dict)
+            self.thread = threading.Thread(target=self._run, args=(params,), name="content-version-watch",
+                                           daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and close the connection (within RESYNC_SECONDS)."""
+        self.stopping.set()
+        self.sure = False
+        if self.thread is not None:
+            self.thread.join(timeout=RESYNC_SECONDS + 10)
+
+    def _set(self, version: str | None) -> None:
+        self.version, self.sure = version, True
+
+    def _run(self, params: dict) -> None:
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                with _connect(params) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._set(_read_version(conn))  # after LISTEN: nothing committed later is missed
+                    failures = 0
+                    while not self.stopping.is_set():
+                        for notify in conn.notifies(timeout=RESYNC_SECONDS):
+                            self._set(notify.payload or None)
+                        self._set(_read_version(conn))
+            except Exception as exc:  # the connection broke: pages read the version themselves meanwhile
+                self.sure = False
+                wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                failures += 1
+                logger.warning("content version watch: %s; pages read the version from the database; "
+                               "retrying in %s s", exc, wait)
+                self.stopping.wait(wait)
+
+
+def _connect(params: dict):
+    import psycopg
+
+    options = {key: value for key, value in (params.get("OPTIONS") or {}).items()
+               if key in {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}}
+    return psycopg.connect(dbname=params.get("NAME"), user=params.get("USER") or None,
+                           password=params.get("PASSWORD") or None, host=params.get("HOST") or None,
+                           port=params.get("PORT") or None, autocommit=True, keepalives=1, keepalives_idle=30,
+                           **{"connect_timeout": 5, **options})
+
+
+def _read_version(conn) -> str | None:
+    from .models import ContentState
+
+    row = conn.execute(f"SELECT version FROM {ContentState._meta.db_table} WHERE id = 1").fetchone()
+    return row[0] if row and row[0] else None
+
+
+_watcher = _Watcher()
+
+
+def watched_version() -> str | None:
+    """The version as last announced, or None when the caller must read it from the database."""
+    if not enabled():
+        return None
+    return _watcher.current()

@@ -1,0 +1,67 @@
+"""PostgreSQL: workers learn a load's new content version from NOTIFY, not from a query per page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+
+from encyclopedia import version_watch
+from encyclopedia.caching import content_version
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's")
+
+
+@pytest.fixture
+def watcher(settings, monkeypatch):
+    settings.WATCH_CONTENT_VERSION = True
+    settings.DEBUG = False
+    monkeypatch.setattr(version_watch, "RESYNC_SECONDS", 0.2)
+    fresh = version_watch._Watcher()
+    monkeypatch.setattr(version_watch, "_watcher", fresh)
+    yield fresh
+    fresh.stop()
+
+
+def settled(expected: str, seconds: float = 10.0) -> str | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen = version_watch.watched_version()
+        if seen == expected:
+            return seen
+        time.sleep(0.02)
+    return version_watch.watched_version()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_reaches_the_watching_worker_without_a_query_per_page(content, load, watcher, client,
+                                                                     django_assert_num_queries):
+    load(content)
+    first = content_version()
+    assert settled(first) == first
+    client.get("/entries/crs/")  # builds and stores the page
+    with django_assert_num_queries(0):
+        again = client.get("/entries/crs/")
+    assert again.status_code == 200 and first in again["ETag"]
+
+    content.entry("crs", title="Cytokine release syndrome", category="risks", aliases=["CRS", "cytokine storm"],
+                  body="A high fever after the infusion [@june2018]. Back to [[overview]].\n\n## Grading\n\nFour.\n")
+    load(content)
+    second = content_version()
+    assert second != first
+    assert settled(second) == second
+    page = client.get("/entries/crs/")
+    assert second in page["ETag"] and "A high fever" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_watch_connection_pages_read_the_version_themselves(content, load, watcher, client, monkeypatch):
+    def refuse(params):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(version_watch, "_connect", refuse)
+    load(content)
+    assert version_watch.watched_version() is None
+    page = client.get("/entries/crs/")
+    assert page.status_code == 200 and content_version() in page["ETag"]
