@@ -45,6 +45,7 @@ browser-deps:
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 prepare: install
+	@$(BIN)/python manage.py checkdatabase
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py loadcontent
 	$(BIN)/python manage.py collectstatic --noinput -v 0
@@ -54,6 +55,7 @@ run: prepare
 	exec $(BIN)/gunicorn immunoref.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 dev: install
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py checkdatabase
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py loadcontent || true
 	DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT)

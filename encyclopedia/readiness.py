@@ -101,3 +101,22 @@ class DatabaseReadyMiddleware:
             logger.error("a page failed because the database is not available", exc_info=exception)
             return unavailable(request)
         return None
+
+
+def unreachable_database() -> str | None:
+    """None when the database answers, else one plain line naming it (password hidden) and what to check."""
+    connection = connections["default"]
+    try:
+        connection.ensure_connection()
+    except Exception as exc:  # each driver raises its own errors
+        settings = connection.settings_dict
+        where = (f"PostgreSQL database `{settings.get('NAME')}` on {settings.get('HOST') or 'the local socket'}"
+                 f"{':' + str(settings['PORT']) if settings.get('PORT') else ''}"
+                 if connection.vendor == "postgresql" else f"SQLite database {settings.get('NAME')}")
+        detail = " ".join(str(exc).split())[:300]
+        fix = ("check DATABASE_URL, and that the server is running and accepts this user"
+               if connection.vendor == "postgresql" else "check DATABASE_URL, and that its folder exists and is writable")
+        return f"cannot reach the {where} ({detail}); {fix}"
+    finally:
+        connection.close()
+    return None

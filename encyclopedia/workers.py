@@ -34,8 +34,9 @@ TOO_COMPLEX = (
 )
 
 
-class CpuLimitExceeded(Exception):
-    pass
+class CpuLimitExceeded(BaseException):
+    """Raised by the CPU timer.  Not an Exception, so no ``except Exception`` in Markdown,
+    an extension or bleach can swallow it and carry on with half a document."""
 
 
 @dataclass(frozen=True)

@@ -149,3 +149,20 @@ def test_a_query_failing_because_the_database_is_gone_answers_503_other_query_er
     monkeypatch.setattr("encyclopedia.sync.database_ready", lambda: None)
     response = quiet_client.get("/bad-query/")
     assert response.status_code == 500 and "syntax error" not in response.content.decode()
+
+
+def test_an_unreachable_database_is_named_in_one_plain_line(tmp_path):
+    """`make run` asks `checkdatabase` first, so a wrong DATABASE_URL never ends in a traceback."""
+    import os
+
+    from tests.serving import manage
+
+    env = {**os.environ, "DATABASE_URL": "postgres://someone:hunter2@127.0.0.1:9/immunoref",
+           "DJANGO_SETTINGS_MODULE": "immunoref.settings"}
+    done = manage(env, "checkdatabase", timeout=60)
+    assert done.returncode == 1
+    assert "cannot reach the PostgreSQL database `immunoref` on 127.0.0.1:9" in done.stderr
+    assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/missing/folder/db.sqlite3"
+    done = manage(env, "checkdatabase", timeout=60)
+    assert done.returncode == 1 and "its folder exists" in done.stderr and "Traceback" not in done.stderr

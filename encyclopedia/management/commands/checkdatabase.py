@@ -1,0 +1,22 @@
+"""Exit 1 with one clear line when the database cannot be reached (`make run` asks before migrating)."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from encyclopedia.readiness import unreachable_database
+
+
+class Command(BaseCommand):
+    help = "Check that the database in DATABASE_URL answers; say plainly what to fix if not."
+    requires_system_checks = []
+
+    def handle(self, *args, **options):
+        problem = unreachable_database()
+        if problem:
+            self.stderr.write(f"ImmunoRef: {problem}.")
+            sys.exit(1)
+        if options["verbosity"] > 1:
+            self.stdout.write("The database answers.")
