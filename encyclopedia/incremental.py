@@ -253,9 +253,10 @@ def _context_for(content: ContentSet, dep_keys: dict[str, dict], aliases: dict[s
 
 @transaction.atomic
 def _write_changed(prepared: Prepared, index: dict) -> None:
-    from .sync import _entry_fields, _rendered_fields, _sync_links_and_citations
+    from .sync import _entry_fields, _rendered_fields, _sync_links_and_citations, fast_compression
 
     now = timezone.now()
+    fast_compression()
     categories = {category.key: category for category in Category.objects.all()}
     slugs = sorted(set(prepared.rendered) | set(prepared.context.targets))
     by_slug = {slug: pk for chunk in _chunks(slugs)

@@ -14,6 +14,7 @@ from .models import Category, Citation, Entry, GlossaryTerm, Link, Redirect, Ref
 
 OVERVIEW_SLUG = "immune-cell-infusion"
 RELATED_LIMIT = 6
+HOME_TOPIC_LIMIT = 12  # entries listed per topic on the home page; the topic's page lists them all
 
 
 def _entries(request):
@@ -29,7 +30,7 @@ def home(request):
     recent = sorted(entries, key=lambda entry: (entry.reviewed, entry.title), reverse=True)[:6]
     overview = next((entry for entry in entries if entry.slug == OVERVIEW_SLUG), None)
     return render(request, "encyclopedia/home.html", {
-        "categories": [(category, items) for category, items in categories if items],
+        "categories": [(category, items[:HOME_TOPIC_LIMIT], len(items)) for category, items in categories if items],
         "recent": recent,
         "overview": overview,
         "entry_count": len(entries),

@@ -46,3 +46,16 @@ def test_public_pages_set_no_cookies(content, load, client):
     load(content)
     for url in ["/", "/entries/", "/entries/crs/", "/search/?q=crs", "/glossary/"]:
         assert not client.get(url).cookies, url
+
+
+def test_a_large_topic_shows_a_short_list_on_the_home_page_and_everything_on_its_own_page(content, load, client):
+    for number in range(14):
+        content.entry(f"extra-{number:02d}", title=f"Extra entry {number:02d}", category="basics")
+    load(content)
+    home = client.get("/").content.decode()
+    basics = home[home.index('id="cat-basics"'):]
+    basics = basics[:basics.index("</section>")]
+    assert basics.count('href="/entries/') == 12
+    assert 'href="/categories/basics/">All 15 entries on' in basics
+    topic = client.get("/categories/basics/").content.decode()
+    assert all(f"Extra entry {number:02d}" in topic for number in range(14))
