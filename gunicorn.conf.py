@@ -2,13 +2,20 @@
 
 Chosen by measurement (bench/http.py, figures in bench/README.md), 2 cores:
 - 2 processes on 2 cores (issue 8 measured 4 workers slower than 2 here).
-- Threaded workers (gthread), 8 threads each: with sync workers 16 slow clients (a phone
-  sending its request over a poor network) took every worker and throughput fell from
-  ~2,500 to ~13 requests/s; gthread kept serving everyone else, and its keep-alive
-  connections made ordinary traffic faster too.  In production a buffering proxy (nginx,
-  deploy/nginx.conf) still goes in front, so no client can hold a worker at all.
-Each thread keeps its own database connection (persistent, CONN_MAX_AGE): allow
-workers x threads connections per machine on PostgreSQL.
+- Threaded workers (gthread).  With sync workers 16 slow clients (a phone sending its
+  request over a poor network) took every worker and throughput fell from ~2,500 to ~13
+  requests/s.  A gthread thread also waits while a slow client sends its request: with 8
+  threads, 16 slow clients sometimes starved a worker (38 requests/s); with 16 threads
+  the entry page kept 3,700-4,900 requests/s beside them.  16 threads cost about a fifth
+  of plain throughput against 8 (more threads share one GIL) but lower the p99.  In
+  production a buffering proxy (nginx, deploy/nginx.conf) still goes in front, so no
+  client can hold a thread at all.
+- At most 24 connections per worker: without a cap one worker sometimes accepted all 32
+  keep-alive connections of a burst and the other sat idle (pages at 0.3x the static
+  file's throughput in a third of the runs); with it each worker gets its share.
+Each thread keeps its own database connection (persistent, CONN_MAX_AGE), and on
+PostgreSQL each worker one more for the version watch: allow workers x (threads + 1)
+connections per machine.
 """
 
 import os
@@ -16,7 +23,8 @@ import os
 wsgi_app = "immunoref.wsgi"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+worker_connections = int(os.environ.get("GUNICORN_CONNECTIONS", "24"))
 preload_app = True
 timeout = 30
 graceful_timeout = 10
