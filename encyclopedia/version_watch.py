@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 from django.conf import settings
 from django.db import connection as default_connection
@@ -28,6 +29,8 @@ logger = logging.getLogger("encyclopedia.version_watch")
 CHANNEL = "immunoref_content"
 RESYNC_SECONDS = 30.0
 RETRY_SECONDS = (1, 2, 5, 10, 30)
+PROBE = "probe:"
+PROBE_SECONDS = 5.0
 
 
 def announce(version: str) -> None:
@@ -81,11 +84,19 @@ class _Watcher:
             try:
                 with _connect(params) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    if not _hears_itself(conn):
+                        # A pooler in transaction mode (PgBouncer) accepts LISTEN but never
+                        # delivers: stay unsure for good, so pages read the version themselves.
+                        logger.warning("content version watch: notifications do not arrive on this connection "
+                                       "(a transaction-mode pooler?); pages read the version from the database")
+                        self.stopping.wait()
+                        return
                     self._set(_read_version(conn))  # after LISTEN: nothing committed later is missed
                     failures = 0
                     while not self.stopping.is_set():
                         for notify in conn.notifies(timeout=RESYNC_SECONDS):
-                            self._set(notify.payload or None)
+                            if not notify.payload.startswith(PROBE):
+                                self._set(notify.payload or None)
                         self._set(_read_version(conn))
             except Exception as exc:  # the connection broke: pages read the version themselves meanwhile
                 self.sure = False
@@ -94,6 +105,19 @@ class _Watcher:
                 logger.warning("content version watch: %s; pages read the version from the database; "
                                "retrying in %s s", exc, wait)
                 self.stopping.wait(wait)
+
+
+def _hears_itself(conn) -> bool:
+    """Whether a NOTIFY sent on this connection comes back to it (PostgreSQL delivers a
+    session's own notifications to it when it listens)."""
+    probe = f"{PROBE}{os.getpid()}"
+    conn.execute("SELECT pg_notify(%s, %s)", [CHANNEL, probe])
+    deadline = time.monotonic() + PROBE_SECONDS
+    while time.monotonic() < deadline:
+        for notify in conn.notifies(timeout=max(0.01, deadline - time.monotonic())):
+            if notify.payload == probe:
+                return True
+    return False
 
 
 def _connect(params: dict):

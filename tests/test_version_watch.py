@@ -65,3 +65,16 @@ def test_without_a_watch_connection_pages_read_the_version_themselves(content, l
     assert version_watch.watched_version() is None
     page = client.get("/entries/crs/")
     assert page.status_code == 200 and content_version() in page["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_never_delivers_notifications_leaves_pages_reading_the_version(content, load, watcher,
+                                                                                     client, monkeypatch):
+    """Behind a transaction-mode pooler LISTEN is accepted but nothing arrives: never trust it."""
+    monkeypatch.setattr(version_watch, "PROBE_SECONDS", 0.3)
+    monkeypatch.setattr(version_watch, "_hears_itself", lambda conn: False)
+    load(content)
+    version_watch.watched_version()
+    time.sleep(1.0)
+    assert version_watch.watched_version() is None
+    assert content_version() in client.get("/entries/crs/")["ETag"]
