@@ -16,6 +16,8 @@ through ``unaccent``).
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import connection
 
 from . import chunks, fetch_ids
@@ -103,10 +105,34 @@ class PostgreSQLBackend:
                          [query_literal(alternatives, field)], "entry_id", limit)
 
     def count(self, alternatives) -> int:
+        """How many entries match any alternative.  Checking a phrase reads each candidate's whole
+        tsvector (its word positions), so when plain alternatives are mixed in, the rows they match
+        are counted from the index alone and phrases are checked only on the other rows."""
+        phrases = [alternative for alternative in alternatives if alternative.phrase and len(alternative.terms) > 1]
+        plain = [alternative for alternative in alternatives if alternative not in phrases]
+        if not phrases or not plain:
+            return self._count(query_literal(alternatives))
+        found = set(self._ids(query_literal(plain)))
+        loose = [dataclasses.replace(alternative, phrase=False) for alternative in phrases]  # & instead of <->
+        rest = sorted(set(self._ids(query_literal(loose))) - found)
+        if not rest:
+            return len(found)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE everything @@ %s::tsquery",
-                           [query_literal(alternatives)])
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE entry_id = ANY(%s) AND everything @@ %s::tsquery",
+                           [rest, query_literal(phrases)])
+            return len(found) + cursor.fetchone()[0]
+
+    @staticmethod
+    def _count(literal: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE everything @@ %s::tsquery", [literal])
             return cursor.fetchone()[0]
+
+    @staticmethod
+    def _ids(literal: str) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT entry_id FROM {TABLE} WHERE everything @@ %s::tsquery", [literal])
+            return [row[0] for row in cursor.fetchall()]
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
         """``ts_rank`` with weights A/B/C/D of every match: over all text (``all``), or over
