@@ -51,8 +51,8 @@ def category_detail(request, key):
     return render(request, "encyclopedia/category_detail.html", {"category": category, "entries": entries})
 
 
-def _related(entry: Entry, visible) -> list[Entry]:
-    """Same category first, then by the links the entries share."""
+def _related(entry: Entry, visible, topic: list[Entry]) -> list[Entry]:
+    """Same category first, then by the links the entries share.  ``topic``: the entry's category."""
     outgoing = set(Link.objects.filter(source=entry).values_list("target_id", flat=True))
     incoming = set(Link.objects.filter(target=entry).values_list("source_id", flat=True))
     neighbours = outgoing | incoming
@@ -61,8 +61,10 @@ def _related(entry: Entry, visible) -> list[Entry]:
     )
     for pk in neighbours:
         shared[pk] += 2
-    candidates = list(visible.listing().filter(pk__in=set(shared) | set(
-        visible.filter(category_id=entry.category_id).values_list("pk", flat=True))).exclude(pk=entry.pk))
+    candidates = [other for other in topic if other.pk != entry.pk]
+    elsewhere = set(shared) - {other.pk for other in topic}
+    if elsewhere:
+        candidates += list(visible.listing().filter(pk__in=elsewhere))
     candidates.sort(key=lambda other: (other.category_id != entry.category_id, -shared.get(other.pk, 0), other.title))
     return candidates[:RELATED_LIMIT]
 
@@ -78,7 +80,9 @@ def entry_detail(request, slug):
         if removed:
             return render(request, "encyclopedia/gone.html", {"removed": removed}, status=410)
         raise Http404(f"No entry {slug}")
-    siblings = list(visible.filter(category_id=entry.category_id).order_by("title").values_list("slug", "title"))
+    # The entry's whole topic, for the pager and related entries (lists read an index, never the HTML).
+    topic = list(visible.listing().filter(category_id=entry.category_id).order_by("title"))
+    siblings = [(other.slug, other.title) for other in topic]
     position = next(index for index, (other, _title) in enumerate(siblings) if other == entry.slug)
     previous_entry = siblings[position - 1] if position > 0 else None
     next_entry = siblings[position + 1] if position + 1 < len(siblings) else None
@@ -95,7 +99,7 @@ def entry_detail(request, slug):
         "previous_entry": previous_entry,
         "next_entry": next_entry,
         "backlinks": backlinks,
-        "related": _related(entry, visible),
+        "related": _related(entry, visible, topic),
         "timeline": timeline,
         "permalink": settings.BASE_URL + entry.get_absolute_url(),
         "show_toc": len(entry.toc) >= 3,

@@ -90,3 +90,15 @@ def test_page_types_stay_within_budget(url, with_gone_entry, load, client, djang
     cache.clear()
     with django_assert_max_num_queries(BUDGETS[url]):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps a row's stored HTML inline")
+def test_lists_of_entries_are_read_from_an_index_never_from_the_rows_with_html():
+    """Home, A-Z and a topic (the pager and related entries too) list entries from covering
+    indexes (migration 0007); reading category_id from the table walks each row's stored HTML."""
+    from encyclopedia.models import Entry
+
+    for query in (Entry.objects.published().listing().order_by("title"),
+                  Entry.objects.published().listing().filter(category_id=1).order_by("title")):
+        assert "COVERING INDEX" in query.explain()
