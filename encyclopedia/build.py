@@ -27,7 +27,6 @@ from .rendering import RENDERER_FINGERPRINT, LinkTarget, PageInfo, RenderContext
 from .workers import Job, run_jobs
 
 
-
 @dataclass
 class StoredEntry:
     """What the database holds about an entry, to skip work that is already done."""

@@ -9,6 +9,12 @@ from __future__ import annotations
 from django.db import connection, models
 
 
+def chunks(items: list, size: int = 500):
+    """``items`` in slices of ``size``: bounded IN lists and batches (SQLite limits query parameters)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def update_column(model, name: str, rows: list[tuple[object, int]]) -> None:
     """UPDATE one column of many rows ((value, pk) pairs) at once."""
     if not rows:
@@ -32,8 +38,8 @@ def insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     # Keys, numbers and text go to the driver as they are; only JSON needs preparing.
     prepared = [index for index, field in enumerate(fields) if isinstance(field, models.JSONField)]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            batch = [list(row) for row in rows[start:start + 2000]]
+        for part in chunks(rows, 2000):
+            batch = [list(row) for row in part]
             for row in batch:
                 for index in prepared:
                     row[index] = fields[index].get_db_prep_save(row[index], connection)

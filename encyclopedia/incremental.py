@@ -36,8 +36,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import parse_cache, rendering, search
+from .bulk import chunks
 from .build import (
-    DependencyHashes, Prepared, _entry_url_maker, _glossary_names_hash, entry_digest, scan_dependencies, version_of,
+    DependencyHashes, Prepared, _entry_url_maker, _glossary_names_hash, entry_digest, version_of,
 )
 from .loader import (
     CATEGORIES_FILE, GLOSSARY_FILE, REFERENCES_FILE, TIMELINE_FILE, ContentSet, entry_files, read_categories,
@@ -54,7 +55,6 @@ DATA_FILES = (CATEGORIES_FILE, REFERENCES_FILE, GLOSSARY_FILE, TIMELINE_FILE)
 RACY_NS = 2_000_000_000  # a stamp is trusted only if the file was last changed this long before the load began
 # What other entries see of an entry: a change here can change their HTML, so it takes the full load.
 IDENTITY_FIELDS = ("title", "aliases", "redirect_from", "draft", "timeline")
-_IN_CHUNK = 500  # bounded IN lists (SQLite limits query parameters)
 
 
 def stamp(path: Path) -> str:
@@ -127,11 +127,6 @@ def _changed_files(index: dict, files: dict[str, Path]) -> tuple[dict[str, bytes
     return changed, refreshed
 
 
-def _chunks(items: list):
-    for start in range(0, len(items), _IN_CHUNK):
-        yield items[start:start + _IN_CHUNK]
-
-
 def quick_load(content_dir: Path | str, *, processes: int | None = None):
     """Reload only what changed; a LoadReport, or None when the full load must run."""
     from .sync import LoadReport
@@ -188,7 +183,7 @@ def _prepare_changed(root: Path, changed: dict[str, bytes], index: dict, process
         content.entries[record.slug] = record
     entries = content.entries
     stored = {slug: (pk, front or {}, ids or [])
-              for chunk in _chunks(list(entries))
+              for chunk in chunks(list(entries))
               for slug, pk, front, ids in Entry.objects.filter(slug__in=chunk).values_list(
                   "slug", "id", "front_matter", "section_ids")}
     if stored.keys() != entries.keys():
@@ -200,17 +195,17 @@ def _prepare_changed(root: Path, changed: dict[str, bytes], index: dict, process
         if any(front.get(name) != now[name] for name in IDENTITY_FIELDS):
             return None
 
-    # Section ids: if they changed, links into this entry elsewhere may change meaning.
-    jobs = [Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True)
+    # Section ids (if they changed, links into this entry elsewhere may change meaning) and
+    # what each text names, in the workers, as build.prepare does.
+    glossary_hash = _glossary_names_hash(content)
+    jobs = [Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True, glossary_hash=glossary_hash)
             for slug, entry in entries.items()]
-    section_ids = {}
-    for slug, outcome in run_jobs(jobs, RenderContext(), processes=processes).items():
+    section_ids, dep_keys = {}, {}
+    for slug, outcome in run_jobs(jobs, RenderContext(glossary=tuple(content.glossary)), processes=processes).items():
         if outcome.failure or outcome.sections[1] or outcome.sections[0] != stored[slug][2]:
             return None
-        section_ids[slug] = outcome.sections[0]
+        section_ids[slug], dep_keys[slug] = outcome.sections[0], outcome.dependencies
 
-    glossary_hash = _glossary_names_hash(content)
-    dep_keys = {slug: scan_dependencies(entry, content, glossary_hash, None) for slug, entry in entries.items()}
     context = _context_for(content, dep_keys, index["aliases"])
     glossary = {record.key: record for record in content.glossary}
     hashes = DependencyHashes(context, glossary)
@@ -236,14 +231,14 @@ def _context_for(content: ContentSet, dep_keys: dict[str, dict], aliases: dict[s
     wanted |= {aliases[fold_name(name)] for name in names if fold_name(name) in aliases}
     entry_url = _entry_url_maker()
     targets = {}
-    for chunk in _chunks(sorted(wanted)):
+    for chunk in chunks(sorted(wanted)):
         for slug, title, ids, draft in Entry.objects.filter(slug__in=chunk).values_list(
                 "slug", "title", "section_ids", "draft"):
             targets[slug] = LinkTarget(slug=slug, title=title, url=entry_url(slug), section_ids=frozenset(ids or ()),
                                        draft=draft)
     cites = sorted({key for deps in dep_keys.values() for key in deps["cites"]})
     references = {}
-    for chunk in _chunks(cites):
+    for chunk in chunks(cites):
         for csl in Reference.objects.filter(key__in=chunk).values_list("csl", flat=True):
             record = reference_record(csl)
             references[record.id] = record
@@ -259,12 +254,12 @@ def _write_changed(prepared: Prepared, index: dict) -> None:
     fast_compression()
     categories = {category.key: category for category in Category.objects.all()}
     slugs = sorted(set(prepared.rendered) | set(prepared.context.targets))
-    by_slug = {slug: pk for chunk in _chunks(slugs)
+    by_slug = {slug: pk for chunk in chunks(slugs)
                for slug, pk in Entry.objects.filter(slug__in=chunk).values_list("slug", "id")}
     for slug in prepared.rendered:
         Entry.objects.filter(pk=by_slug[slug]).update(changed_at=now, **_entry_fields(prepared, slug, categories),
                                                        **_rendered_fields(prepared, slug))
-    references = {key: pk for chunk in _chunks(sorted(prepared.context.references))
+    references = {key: pk for chunk in chunks(sorted(prepared.context.references))
                   for key, pk in Reference.objects.filter(key__in=chunk).values_list("key", "id")}
     _sync_links_and_citations(prepared, by_slug, references)
     search.update_index([by_slug[slug] for slug in prepared.rendered])

@@ -29,6 +29,15 @@ class Category(models.Model):
         return reverse("category-detail", args=[self.key])
 
 
+# An entry's stored page and text: loaded for its own page only, never for a list or a link to it.
+PAGE_FIELDS = ("body_html", "plain_text", "toc", "headings_text", "front_matter", "dep_keys", "section_ids")
+
+
+def page_fields_of(relation: str) -> list[str]:
+    """PAGE_FIELDS of the entry reached through ``relation``, for ``defer()``."""
+    return [f"{relation}__{name}" for name in PAGE_FIELDS]
+
+
 class EntryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(draft=False)
@@ -37,7 +46,7 @@ class EntryQuerySet(models.QuerySet):
         return self if include_drafts else self.published()
 
     def listing(self):
-        """Only the columns lists of entries need (never the stored HTML)."""
+        """Only the columns lists of entries need (never the stored HTML: see PAGE_FIELDS)."""
         return self.only("slug", "title", "summary", "category_id", "reviewed", "draft")
 
 

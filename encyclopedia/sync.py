@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from . import search
 from .bibliography import vancouver_text
-from .bulk import insert_rows, update_column
+from .bulk import chunks, insert_rows, update_column
 from .build import Prepared, StoredEntry, prepare
 from .loader import REFERENCES_FILE
 from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
@@ -300,9 +300,9 @@ def _delete_missing(model, wanted) -> None:
 
 def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, int], references: dict[str, int]) -> None:
     rendered = [by_slug[slug] for slug in prepared.rendered]
-    for start in range(0, len(rendered), 500):  # bounded IN lists (SQLite limits query parameters)
-        Link.objects.filter(source_id__in=rendered[start:start + 500]).delete()
-        Citation.objects.filter(entry_id__in=rendered[start:start + 500]).delete()
+    for part in chunks(rendered):
+        Link.objects.filter(source_id__in=part).delete()
+        Citation.objects.filter(entry_id__in=part).delete()
     links, citations = [], []
     for slug, result in prepared.rendered.items():
         source = by_slug[slug]

@@ -63,7 +63,7 @@ class _Watcher:
             if self.pid == os.getpid():
                 return
             self.pid, self.version, self.sure = os.getpid(), None, False
-            params = dict(default_connection.settings_dict)
+            params = default_connection.get_connection_params()  # as Django connects: every OPTION honoured
             self.thread = threading.Thread(target=self._run, args=(params,), name="content-version-watch",
                                            daemon=True)
             self.thread.start()
@@ -123,12 +123,8 @@ def _hears_itself(conn) -> bool:
 def _connect(params: dict):
     import psycopg
 
-    options = {key: value for key, value in (params.get("OPTIONS") or {}).items()
-               if key in {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name"}}
-    return psycopg.connect(dbname=params.get("NAME"), user=params.get("USER") or None,
-                           password=params.get("PASSWORD") or None, host=params.get("HOST") or None,
-                           port=params.get("PORT") or None, autocommit=True, keepalives=1, keepalives_idle=30,
-                           **{"connect_timeout": 5, **options})
+    return psycopg.connect(**{"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, **params,
+                              "autocommit": True})
 
 
 def _read_version(conn) -> str | None:

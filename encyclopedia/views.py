@@ -10,13 +10,12 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from .models import Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep
+from .models import (
+    Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
+)
 
 OVERVIEW_SLUG = "immune-cell-infusion"
 RELATED_LIMIT = 6
-# An entry's stored page and text: loaded for its own page only, never for a list or a link to it.
-HEAVY_ENTRY_FIELDS = ("entry__body_html", "entry__plain_text", "entry__toc", "entry__headings_text",
-                      "entry__front_matter", "entry__dep_keys", "entry__section_ids")
 HOME_TOPIC_LIMIT = 12  # entries listed per topic on the home page; the topic's page lists them all
 
 
@@ -76,7 +75,8 @@ def entry_detail(request, slug):
     visible = _entries(request)
     entry = visible.select_related("category").filter(slug=slug).first()
     if entry is None:
-        redirect = Redirect.objects.select_related("entry").defer(*HEAVY_ENTRY_FIELDS).filter(old_slug=slug).first()
+        redirect = (Redirect.objects.select_related("entry").defer(*page_fields_of("entry"))
+                    .filter(old_slug=slug).first())
         if redirect and (settings.DEBUG or not redirect.entry.draft):
             return HttpResponsePermanentRedirect(redirect.entry.get_absolute_url())
         removed = RemovedEntry.objects.filter(slug=slug).first()
@@ -110,7 +110,7 @@ def entry_detail(request, slug):
 
 
 def glossary(request):
-    terms = list(GlossaryTerm.objects.select_related("entry").defer(*HEAVY_ENTRY_FIELDS).order_by("term"))
+    terms = list(GlossaryTerm.objects.select_related("entry").defer(*page_fields_of("entry")).order_by("term"))
     letters: OrderedDict[str, list] = OrderedDict()
     for term in sorted(terms, key=lambda t: t.term.casefold()):
         letter = term.term[:1].upper()
@@ -120,9 +120,7 @@ def glossary(request):
 
 def reference_index(request):
     visible = _entries(request)
-    # Only what the list shows of each citing entry: never its stored HTML and text.
-    citations = (Citation.objects.filter(entry__in=visible).select_related("entry")
-                 .only("reference_id", "entry_id", "sections", "entry__slug", "entry__title")
+    citations = (Citation.objects.filter(entry__in=visible).select_related("entry").defer(*page_fields_of("entry"))
                  .order_by("entry__title"))
     references = Reference.objects.prefetch_related(Prefetch("citations", queryset=citations))
     return render(request, "encyclopedia/reference_index.html", {"references": references})

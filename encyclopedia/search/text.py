@@ -144,11 +144,8 @@ def joined_compounds(text: str) -> list[str]:
         if match is None:
             continue
         end = match.end()
-        word = match.group()
-        if not _JOINT.search(word):
-            continue
-        parts = _JOINT.split(word)
-        if len(parts) <= 3 and any(len(part) <= 2 or any(ch.isdigit() for ch in part) for part in parts):
+        parts = _JOINT.split(match.group())
+        if 2 <= len(parts) <= 3 and any(len(part) <= 2 or any(ch.isdigit() for ch in part) for part in parts):
             out.extend(word_terms("".join(parts)))
     return out
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from ...bulk import chunks  # noqa: F401  (the backends slice id lists with it)
+
 
 def get_backend():
     if connection.vendor == "postgresql":
@@ -24,11 +26,6 @@ def get_backend():
 
         return SQLiteBackend()
     raise NotImplementedError(f"search has no backend for {connection.vendor}")
-
-
-def chunks(items: list, size: int = 500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) -> list[int]:

@@ -112,9 +112,9 @@ class PostgreSQLBackend:
         plain = [alternative for alternative in alternatives if alternative not in phrases]
         if not phrases or not plain:
             return self._count(query_literal(alternatives))
-        found = set(self._ids(query_literal(plain)))
+        found = set(self.matching(plain, "body"))
         loose = [dataclasses.replace(alternative, phrase=False) for alternative in phrases]  # & instead of <->
-        rest = sorted(set(self._ids(query_literal(loose))) - found)
+        rest = sorted(set(self.matching(loose, "body")) - found)
         if not rest:
             return len(found)
         with connection.cursor() as cursor:
@@ -130,12 +130,6 @@ class PostgreSQLBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE everything @@ %s::tsquery", [literal])
             return cursor.fetchone()[0]
-
-    @staticmethod
-    def _ids(literal: str) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT entry_id FROM {TABLE} WHERE everything @@ %s::tsquery", [literal])
-            return [row[0] for row in cursor.fetchall()]
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
         """``ts_rank`` with weights A/B/C/D of every match: over all text (``all``), or over
