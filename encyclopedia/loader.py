@@ -8,7 +8,6 @@ entries (cross-links, citations, heading ids) happen in :mod:`encyclopedia.build
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -282,7 +281,7 @@ def read_entry(content: ContentSet, path: Path, raw: bytes) -> EntryRecord | Non
     """One entry file into a record; problems are recorded on ``content``."""
     shown = content.display_path(path)
     slug = path.stem
-    record = EntryRecord(slug=slug, path=shown, source_hash=hashlib.sha256(raw).hexdigest())
+    record = EntryRecord(slug=slug, path=shown, source_hash=file_hash(raw))
     before = len(content.problems)
     problem = slug_problem(slug)
     if problem:
