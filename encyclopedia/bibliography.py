@@ -20,7 +20,7 @@ MAX_AUTHORS = 6  # Vancouver: list six, then "et al."
 FIELDS = {
     "id", "type", "author", "title", "container-title", "issued", "volume", "issue", "page",
     "DOI", "PMID", "URL", "accessed", "note", "editor", "publisher", "language", "abstract",
-    "container-title-short", "journalAbbreviation", "ISSN", "PMCID",
+    "container-title-short", "journalAbbreviation", "ISSN", "PMCID", "study-type",
 }
 
 
@@ -116,6 +116,7 @@ def read_reference(node) -> ReferenceRecord:
         url=url,
         accessed=accessed,
         note=yn.text(fields["note"], "note") if "note" in fields else "",
+        study_type=optional("study-type"),
         line=yn.line(node),
     )
 

@@ -182,6 +182,9 @@ def glossary_key(term: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise(term).lower().encode("ascii", "ignore").decode()).strip("-") or "term"
 
 
+GLOSSARY_FIELDS = ("term", "definition", "abbreviation", "entry", "also", "pronunciation")
+
+
 def read_glossary(content: ContentSet) -> None:
     path = content.root / GLOSSARY_FILE
     node = _read_yaml_file(content, path)
@@ -197,8 +200,8 @@ def read_glossary(content: ContentSet) -> None:
         try:
             fields = {name: (name_node, value) for name, name_node, value in yn.mapping_items(item, "a glossary term")}
             for name, (name_node, _value) in fields.items():
-                if name not in {"term", "definition", "abbreviation", "entry", "also"}:
-                    raise yn.NodeError(yn.line(name_node), f"unknown glossary field `{name}`{did_you_mean(name, ['term', 'definition', 'abbreviation', 'entry', 'also'])}")
+                if name not in GLOSSARY_FIELDS:
+                    raise yn.NodeError(yn.line(name_node), f"unknown glossary field `{name}`{did_you_mean(name, GLOSSARY_FIELDS)}")
             for name in ("term", "definition"):
                 if name not in fields:
                     raise yn.NodeError(yn.line(item), f"a glossary term needs `{name}`")
@@ -214,6 +217,7 @@ def read_glossary(content: ContentSet) -> None:
                 abbreviation=yn.text(fields["abbreviation"][1], "abbreviation", max_length=40) if "abbreviation" in fields else "",
                 entry=yn.text(fields["entry"][1], "entry") if "entry" in fields else "",
                 also=tuple(yn.text_list(fields["also"][1], "also")) if "also" in fields else (),
+                pronunciation=yn.text(fields["pronunciation"][1], "pronunciation", max_length=120) if "pronunciation" in fields else "",
                 line=yn.line(item),
             )
             for name in record.names():

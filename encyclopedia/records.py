@@ -33,6 +33,7 @@ class ReferenceRecord:
     url: str = ""
     accessed: str = ""
     note: str = ""
+    study_type: str = ""  # guideline, randomised-trial, … (issue 13 §3)
     line: int = 1
 
     @property
@@ -56,6 +57,7 @@ class GlossaryRecord:
     abbreviation: str = ""
     entry: str = ""  # slug of the entry that explains it at length
     also: tuple[str, ...] = ()
+    pronunciation: str = ""  # "say …", for hard words and product names
     line: int = 1
 
     def names(self) -> tuple[str, ...]:
