@@ -47,7 +47,7 @@ class EntryQuerySet(models.QuerySet):
 
     def listing(self):
         """Only the columns lists of entries need (never the stored HTML: see PAGE_FIELDS)."""
-        return self.only("slug", "title", "summary", "category_id", "reviewed", "draft")
+        return self.only("slug", "title", "summary", "category_id", "reviewed", "draft", "created_at")
 
 
 class Entry(models.Model):
@@ -206,3 +206,6 @@ class ContentState(models.Model):
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.
 from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F401
+from .readers.models import (  # noqa: E402,F401
+    DailySalt, EntryReadDay, FeedbackAnswer, ReaderMark, SignalDrop, ZeroResultQuery,
+)
