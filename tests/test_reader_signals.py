@@ -356,3 +356,17 @@ def test_readerreport_refuses_a_bad_date_in_one_line(loaded):
 def test_scrub_keeps_doses_and_dates():
     assert feedback.scrub("8 mg/kg, max 800 mg on 03/12/2026; 1,000 cells") == "8 mg/kg, max 800 mg on 03/12/2026; 1,000 cells"
     assert feedback.scrub("ring 07700 900123") == "ring [removed]"
+
+
+@pytest.mark.django_db
+def test_with_a_shared_cache_the_days_salt_and_marks_live_there_not_in_tables(loaded, client, settings):
+    settings.SHARED_CACHE = True
+    identity.forget_salts()
+    read(client)
+    read(client)
+    read(client, address="198.51.100.2")
+    for number in range(3):
+        post(client, "/signals/no-results/", "q=unfound words", REMOTE_ADDR=f"198.51.100.{number}")
+    assert reads_of("crs") == 2
+    assert list(ZeroResultQuery.objects.values_list("query", "count")) == [("unfound words", 3)]
+    assert not DailySalt.objects.exists() and not ReaderMark.objects.exists()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+from functools import lru_cache
 
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from ..caching import current_version
 from ..models import Entry
 from . import feedback, queries, reads
 from .guard import refused, signal_endpoint
@@ -23,9 +26,33 @@ def _visible_entry(slug: str, *fields: str):
     return Entry.objects.visible(include_drafts=settings.DEBUG).filter(slug=slug).only("slug", *fields).first()
 
 
+_slugs: dict = {}  # content version -> the slugs of published entries (read beacons name one)
+_slugs_lock = threading.Lock()
+
+
+def is_published(slug: str) -> bool:
+    """Whether ``slug`` is a published entry: one query per content version, not per beacon."""
+    version = current_version()
+    if version is None or settings.DEBUG:
+        return _visible_entry(slug) is not None
+    with _slugs_lock:
+        known = _slugs.get(version)
+    if known is None:
+        known = frozenset(Entry.objects.published().values_list("slug", flat=True))
+        with _slugs_lock:
+            _slugs.clear()
+            _slugs[version] = known
+    return slug in known
+
+
+@lru_cache(maxsize=2048)
+def _crawler_agent(agent: str) -> bool:
+    return _crawlers.isCrawler(agent)  # about half a millisecond; browsers' user agents repeat
+
+
 def is_crawler(request) -> bool:
-    agent = request.META.get("HTTP_USER_AGENT", "").strip()
-    return not agent or _crawlers.isCrawler(agent)
+    agent = request.META.get("HTTP_USER_AGENT", "").strip()[:512]
+    return not agent or _crawler_agent(agent)
 
 
 def _accepted() -> HttpResponse:
@@ -35,7 +62,7 @@ def _accepted() -> HttpResponse:
 @signal_endpoint(SIGNAL_BYTES)
 def read_signal(request, form):
     slug = form.get("slug", "").strip()
-    if not slug or _visible_entry(slug) is None:
+    if not slug or not is_published(slug):
         return refused(request, 404, "There is no such entry.")
     if not is_crawler(request):
         try:
