@@ -48,6 +48,8 @@ class ReadBuffer:
         self._start()
 
     def _start(self) -> None:
+        if self.interval <= 0:  # no background writer (tests): flush() writes
+            return
         if self.thread is None or not self.thread.is_alive():
             with self.lock:
                 if self.thread is None or not self.thread.is_alive():
@@ -56,6 +58,7 @@ class ReadBuffer:
 
     def _run(self) -> None:
         while not self.stopping.wait(self.interval):
+            close_old_connections()  # this thread's own connection: reconnect after an outage
             self.flush()
 
     def flush(self) -> int:
@@ -66,7 +69,6 @@ class ReadBuffer:
                 dropped, self.dropped = self.dropped, Counter()
             if not pending and not dropped:
                 return 0
-            close_old_connections()
             try:
                 return self._write(pending, dropped)
             except Exception:  # the database or the shared cache: never a reader's problem
