@@ -47,7 +47,7 @@ class EntryQuerySet(models.QuerySet):
 
     def listing(self):
         """Only the columns lists of entries need (never the stored HTML: see PAGE_FIELDS)."""
-        return self.only("slug", "title", "summary", "category_id", "reviewed", "draft", "created_at")
+        return self.only("slug", "title", "summary", "category_id", "reviewed", "draft")
 
 
 class Entry(models.Model):

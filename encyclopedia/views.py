@@ -36,7 +36,7 @@ def home(request):
         "categories": [(category, items[:HOME_TOPIC_LIMIT], len(items)) for category, items in categories if items],
         "recent": recent,
         "most_read": popular.most_read(entries),
-        "latest": popular.latest(entries),
+        "latest": popular.latest(_entries(request)),
         "overview": overview,
         "entry_count": len(entries),
     })

@@ -22,11 +22,10 @@ def _empty_page_cache():
 def _reads_written_only_when_flushed(monkeypatch):
     """Reader signals: a fresh read buffer with no background writer, whose thread would write
     outside the test's transaction; tests call ``reads.buffer.flush()``."""
-    from encyclopedia.readers import identity, popular, reads
+    from encyclopedia.readers import identity, reads
 
     monkeypatch.setattr(reads, "buffer", reads.ReadBuffer(interval=0))
     identity.forget_salts()
-    popular.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from encyclopedia.readers import feedback, identity, popular, queries, reads
+from encyclopedia.readers import feedback, identity, queries, reads
 from encyclopedia.readers.models import (
     DailySalt, EntryReadDay, FeedbackAnswer, ReaderMark, SignalDrop, ZeroResultQuery,
 )
@@ -24,7 +24,6 @@ FORM = "application/x-www-form-urlencoded"
 def loaded(content, load):
     load(content)
     identity.forget_salts()
-    popular.forget()
     reads.buffer.pending.clear()
     return content
 

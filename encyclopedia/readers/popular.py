@@ -10,9 +10,9 @@ when the bucket turns.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 
 from . import clock
@@ -20,8 +20,6 @@ from .models import EntryReadDay
 
 WINDOW_DAYS = 30
 LIMIT = 6
-_computed: dict = {}  # bucket -> [(slug, reads)]
-_lock = threading.Lock()
 
 
 def bucket() -> int:
@@ -34,18 +32,23 @@ def etag_suffix(path: str) -> str:
 
 
 def most_read_counts() -> list[tuple[str, int]]:
-    """(slug, reads in the last 30 days), most read first, for this time bucket."""
-    current = bucket()
-    with _lock:
-        if current in _computed:
-            return _computed[current]
+    """(slug, reads in the last 30 days), most read first, for this time bucket (kept in the
+    page cache, so with a shared cache one worker computes it for every machine)."""
+    key = f"most-read:{bucket()}"
+    try:
+        found = cache.get(key)
+    except Exception:  # a shared cache that is down: compute it here
+        found = None
+    if found is not None:
+        return found
     since = clock.today() - dt.timedelta(days=WINDOW_DAYS - 1)
     rows = list(EntryReadDay.objects.filter(day__gte=since).values("slug").annotate(total=Sum("reads"))
                 .filter(total__gte=settings.MOST_READ_MIN).order_by("-total", "slug")
                 .values_list("slug", "total")[:LIMIT * 4])
-    with _lock:
-        _computed.clear()
-        _computed[current] = rows
+    try:
+        cache.set(key, rows, max(1, settings.MOST_READ_MINUTES) * 60)
+    except Exception:
+        pass
     return rows
 
 
@@ -55,11 +58,8 @@ def most_read(entries) -> list[tuple[object, int]]:
     return [(by_slug[slug], reads) for slug, reads in most_read_counts() if slug in by_slug][:LIMIT]
 
 
-def latest(entries) -> list:
-    """The entries that first appeared most recently in a load."""
-    return sorted(entries, key=lambda entry: (entry.created_at, entry.title), reverse=True)[:LIMIT]
+def latest(visible) -> list:
+    """The entries (of the ``visible`` queryset) that first appeared most recently in a load; read
+    from an index (migration 0008), never from the rows with their stored HTML."""
+    return list(visible.only("slug", "title", "created_at", "draft").order_by("-created_at", "-id")[:LIMIT])
 
-
-def forget() -> None:
-    with _lock:
-        _computed.clear()
