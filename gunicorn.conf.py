@@ -47,3 +47,10 @@ def _limit_malloc_arenas(count: int = 2) -> None:
 
 
 _limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX", "2")))
+
+
+def worker_exit(server, worker):
+    """Write the reads this worker buffered before it goes (encyclopedia/readers/reads.py)."""
+    from encyclopedia.readers.reads import buffer
+
+    buffer.stop()

@@ -13,6 +13,10 @@ stylesheet's, and the workers' memory.  Then the slow-client case: the entry pag
 again while ``--slow-clients`` connections each take seconds to send their request,
 as phones on a poor network do.  Targets: entry page >= 0.8 x the stylesheet;
 p99 <= 20 ms; 0 errors; worker RSS <= 100 MB.
+
+``--beacons``: the entry page once more with a read beacon (``POST /signals/read/``, each from
+another reader, as nginx would forward them) after every page view on the same connections;
+target: requests/s and p99 within 10 % of the entry page alone, 0 errors.
 """
 
 from __future__ import annotations
@@ -76,10 +80,33 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, duration: int, connections: int) -> Result:
+BEACON_SCRIPT = """
+local n = 0
+request = function()
+  n = n + 1
+  if n %% 2 == 1 then return wrk.format("GET", "%(page)s") end
+  local headers = {}
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  headers["Sec-Fetch-Site"] = "same-origin"
+  headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+  headers["X-Forwarded-For"] = "10." .. (n %% 200) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format("POST", "/signals/read/", headers, "slug=%(slug)s")
+end
+"""
+
+
+def wrk(url: str, duration: int, connections: int, script: str = "") -> Result:
     """One wrk run; wrk's own summary parsed into a Result."""
-    done = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
-                          capture_output=True, text=True, timeout=duration + 60)
+    extra = []
+    if script:
+        handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        handle.write(script)
+        handle.close()
+        extra = ["-s", handle.name]
+    done = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s",
+                           *extra, url], capture_output=True, text=True, timeout=duration + 60)
+    if script:
+        os.unlink(extra[1])
     out = done.stdout
     result = Result("", url)
     if match := re.search(r"Requests/sec:\s+([\d.]+)", out):
@@ -224,7 +251,7 @@ def measure(options) -> None:
             content_dir = Path(folder.name) / "content"
             synthetic.generate(content_dir, options.entries)
             search_word = "cells"
-        env = database.env(IMMUNOREF_CONTENT_DIR=str(content_dir))
+        env = database.env(IMMUNOREF_CONTENT_DIR=str(content_dir), IMMUNOREF_TRUSTED_PROXIES="1")
         harness.manage(env, "migrate", "--noinput", "-v", "0")
         harness.manage(env, "loadcontent", "-v", "0")
         harness.manage(env, "collectstatic", "--noinput", "-v", "0")
@@ -248,6 +275,13 @@ def measure(options) -> None:
             result = wrk(server.base + path, options.duration, options.connections)
             result.name = name
             results.append(result)
+        if options.beacons:
+            entry = results[2]
+            path = entry.url.removeprefix(server.base)
+            mixed = wrk(entry.url, options.duration, options.connections,
+                        BEACON_SCRIPT % {"page": path, "slug": path.strip("/").split("/")[-1]})
+            mixed.name = "entry page + a read beacon per view"
+            results.append(mixed)
         slow = None
         if options.slow_clients:
             entry = results[2]
@@ -271,6 +305,12 @@ def report(results: list[Result], slow: Result | None, start_rss: list[float], s
         verdict = []
         if result.name == "entry page":
             verdict.append("ok" if ratio >= ENTRY_TARGET else f"MISSED (>= {ENTRY_TARGET})")
+        if result.name.startswith("entry page + a read beacon"):
+            alone = results[2]
+            within = (result.requests_per_second >= 0.9 * alone.requests_per_second
+                      and result.p99_ms <= 1.1 * alone.p99_ms)
+            verdict.append(f"{result.requests_per_second / (alone.requests_per_second or 1):.2f}x the entry page alone, "
+                           f"p99 {result.p99_ms / (alone.p99_ms or 1):.2f}x: " + ("ok" if within else "MISSED (10 %)"))
         if result.p99_ms > P99_TARGET_MS:
             verdict.append("p99 MISSED")
         if result.errors:
@@ -290,6 +330,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--entries", type=int, default=0, help="serve N synthetic entries instead of content/")
     parser.add_argument("--slow-clients", type=int, default=16, help="slow connections in the slow-client case")
+    parser.add_argument("--beacons", action="store_true",
+                        help="also measure the entry page with a read beacon after every view")
     parser.add_argument("--worker-class", help="override gunicorn.conf.py (to compare choices)")
     parser.add_argument("--threads", type=int, help="override gunicorn.conf.py (to compare choices)")
     measure(parser.parse_args())

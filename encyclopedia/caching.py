@@ -39,6 +39,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from .models import ContentState
+from .readers.popular import etag_suffix
 from .version_watch import watched_version
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ class PageCacheMiddleware:
         version = current_version()
         if version is None or len(request.get_full_path()) > MAX_CACHED_PATH:
             return self._uncached(request)
-        etag = page_etag(version)
+        etag = page_etag(version + etag_suffix(request.path))
         if _matches(request, etag):
             return self._public(HttpResponseNotModified(), etag)
         key = page_cache_key(request, etag)

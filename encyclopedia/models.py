@@ -206,3 +206,6 @@ class ContentState(models.Model):
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.
 from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F401
+from .readers.models import (  # noqa: E402,F401
+    DailySalt, EntryReadDay, FeedbackAnswer, ReaderMark, SignalDrop, ZeroResultQuery,
+)

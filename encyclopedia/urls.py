@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import views
 from .feeds import RecentEntriesFeed
+from .readers import views as reader_views
 from .search import views as search_views
 from .sitemaps import SITEMAPS, robots_txt
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("entries/", views.entry_index, name="entry-index"),
     path("entries/<slug:slug>/", views.entry_detail, name="entry-detail"),
+    path("entries/<slug:slug>/feedback/", reader_views.entry_feedback, name="entry-feedback"),
+    path("signals/read/", reader_views.read_signal, name="signal-read"),
+    path("signals/no-results/", reader_views.no_results_signal, name="signal-no-results"),
     path("categories/<slug:key>/", views.category_detail, name="category-detail"),
     path("glossary/", views.glossary, name="glossary"),
     path("references/", views.reference_index, name="reference-index"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from .readers import popular
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
 )
@@ -34,6 +35,8 @@ def home(request):
     return render(request, "encyclopedia/home.html", {
         "categories": [(category, items[:HOME_TOPIC_LIMIT], len(items)) for category, items in categories if items],
         "recent": recent,
+        "most_read": popular.most_read(entries),
+        "latest": popular.latest(_entries(request)),
         "overview": overview,
         "entry_count": len(entries),
     })
@@ -127,7 +130,9 @@ def reference_index(request):
 
 
 def about(request):
-    return render(request, "encyclopedia/about.html")
+    return render(request, "encyclopedia/about.html", {
+        "FEEDBACK_DAYS": settings.FEEDBACK_DAYS, "QUERY_MIN_READERS": settings.QUERY_MIN_READERS,
+    })
 
 
 def not_found(request, exception=None):

@@ -145,6 +145,7 @@ else:
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("IMMUNOREF_PAGE_CACHE_ENTRIES", "1000"))},
     }
 CACHES = {"default": _cache_backend}
+SHARED_CACHE = bool(_cache_url)  # reader signals keep the day's salt and marks there (else in a table)
 PAGE_CACHE_SECONDS = int(os.environ.get("IMMUNOREF_PAGE_CACHE_SECONDS", "600"))
 CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
 # Seconds a worker may reuse the content version it read (0: read it for every page).
@@ -152,6 +153,17 @@ CONTENT_VERSION_SECONDS = float(os.environ.get("IMMUNOREF_VERSION_SECONDS", "0")
 # PostgreSQL: each worker LISTENs for the version a load announces, instead of reading it
 # for every page (encyclopedia/version_watch.py).  Off in tests, whose loads never commit.
 WATCH_CONTENT_VERSION = env_flag("IMMUNOREF_WATCH_VERSION", True) and not ("pytest" in sys.modules)
+
+# Reader signals (encyclopedia/readers/): proxies that append to X-Forwarded-For in front of the
+# site (0: use REMOTE_ADDR), and how the home page's "Most read" list and feedback are kept.
+TRUSTED_PROXIES = int(os.environ.get("IMMUNOREF_TRUSTED_PROXIES", "0"))
+MOST_READ_MINUTES = int(os.environ.get("IMMUNOREF_MOST_READ_MINUTES", "60"))
+MOST_READ_MIN = int(os.environ.get("IMMUNOREF_MOST_READ_MIN", "10"))
+FEEDBACK_DAYS = int(os.environ.get("IMMUNOREF_FEEDBACK_DAYS", "180"))
+FEEDBACK_PER_READER = int(os.environ.get("IMMUNOREF_FEEDBACK_PER_READER", "10"))
+FEEDBACK_PER_ADDRESS = int(os.environ.get("IMMUNOREF_FEEDBACK_PER_ADDRESS", "40"))
+FEEDBACK_TEXTS_PER_ENTRY = int(os.environ.get("IMMUNOREF_FEEDBACK_TEXTS_PER_ENTRY", "200"))
+QUERY_MIN_READERS = int(os.environ.get("IMMUNOREF_QUERY_MIN_READERS", "3"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

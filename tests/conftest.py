@@ -19,6 +19,16 @@ def _empty_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def _reads_written_only_when_flushed(monkeypatch):
+    """Reader signals: a fresh read buffer with no background writer, whose thread would write
+    outside the test's transaction; tests call ``reads.buffer.flush()``."""
+    from encyclopedia.readers import identity, reads
+
+    monkeypatch.setattr(reads, "buffer", reads.ReadBuffer(interval=0))
+    identity.forget_salts()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_database_readiness(monkeypatch):
     """A failed database check is not carried into the next test: a test without database
     access must not leave the next one answering 503 (encyclopedia/readiness.py remembers it)."""
