@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("entries/", views.entry_index, name="entry-index"),
     path("entries/<slug:slug>/", views.entry_detail, name="entry-detail"),
+    path("entries/<slug:slug>/handout/", views.entry_handout, name="entry-handout"),
     path("categories/<slug:key>/", views.category_detail, name="category-detail"),
     path("glossary/", views.glossary, name="glossary"),
     path("references/", views.reference_index, name="reference-index"),
