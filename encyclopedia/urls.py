@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import offline, views
 from .feeds import RecentEntriesFeed
 from .search import views as search_views
 from .sitemaps import SITEMAPS, robots_txt
@@ -15,6 +15,9 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("references/", views.reference_index, name="reference-index"),
     path("about/", views.about, name="about"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search-suggest"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
