@@ -2,6 +2,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import offline, views
+from .api.endpoints import api
+from .api.views import api_documentation
 from .feeds import RecentEntriesFeed
 from .search import views as search_views
 from .sitemaps import SITEMAPS, robots_txt
@@ -20,6 +22,8 @@ urlpatterns = [
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search-suggest"),
+    path("api/v1/", api_documentation, name="api-docs"),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("feed.atom", RecentEntriesFeed(), name="feed"),

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # The policy and frame headers wrap WhiteNoise and CommonMiddleware, so static files and
     # the 400 for an unknown host carry them too.
     "csp.middleware.CSPMiddleware",
+    "encyclopedia.api.cors.OpenReadingCorsMiddleware",  # /api/v1/ and /infobutton/: readable from any origin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "encyclopedia.readiness.DatabaseReadyMiddleware",  # 503 while the database cannot serve pages

@@ -40,6 +40,8 @@ PAGE_TYPES = {
     "about": "/about/",
     "404": "/entries/no-such-entry/",
     "handout": "/entries/cytokine-release-syndrome/handout/",
+    "reading offline": "/offline/",
+    "api documentation": "/api/v1/",
 }
 
 
