@@ -1,7 +1,9 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import offline, views
+from .api.endpoints import api
+from .api.views import api_documentation
 from .feeds import RecentEntriesFeed
 from .readers import views as reader_views
 from .search import views as search_views
@@ -14,12 +16,18 @@ urlpatterns = [
     path("entries/<slug:slug>/feedback/", reader_views.entry_feedback, name="entry-feedback"),
     path("signals/read/", reader_views.read_signal, name="signal-read"),
     path("signals/no-results/", reader_views.no_results_signal, name="signal-no-results"),
+    path("entries/<slug:slug>/handout/", views.entry_handout, name="entry-handout"),
     path("categories/<slug:key>/", views.category_detail, name="category-detail"),
     path("glossary/", views.glossary, name="glossary"),
     path("references/", views.reference_index, name="reference-index"),
     path("about/", views.about, name="about"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search-suggest"),
+    path("api/v1/", api_documentation, name="api-docs"),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("feed.atom", RecentEntriesFeed(), name="feed"),

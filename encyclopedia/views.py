@@ -10,10 +10,11 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from .readers import popular
+from .handouts import handout_context
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
 )
+from .readers import popular
 
 OVERVIEW_SLUG = "immune-cell-infusion"
 RELATED_LIMIT = 6
@@ -110,6 +111,16 @@ def entry_detail(request, slug):
         "permalink": settings.BASE_URL + entry.get_absolute_url(),
         "show_toc": len(entry.toc) >= 3,
     })
+
+
+def entry_handout(request, slug):
+    entry = _entries(request).select_related("category").filter(slug=slug).first()
+    if entry is None:
+        redirect = Redirect.objects.select_related("entry").only("entry__slug", "entry__draft").filter(old_slug=slug).first()
+        if redirect and (settings.DEBUG or not redirect.entry.draft):
+            return HttpResponsePermanentRedirect(reverse("entry-handout", args=[redirect.entry.slug]))
+        return entry_detail(request, slug)  # the same 410 or 404 as the page itself
+    return render(request, "encyclopedia/handout.html", {"entry": entry, **handout_context(entry)})
 
 
 def glossary(request):

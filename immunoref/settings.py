@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # The policy and frame headers wrap WhiteNoise and CommonMiddleware, so static files and
     # the 400 for an unknown host carry them too.
     "csp.middleware.CSPMiddleware",
+    "encyclopedia.api.cors.OpenReadingCorsMiddleware",  # /api/v1/ and /infobutton/: readable from any origin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "encyclopedia.readiness.DatabaseReadyMiddleware",  # 503 while the database cannot serve pages
@@ -213,6 +214,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],  # the offline reading worker, /sw.js
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],

@@ -39,6 +39,9 @@ PAGE_TYPES = {
     "references": "/references/",
     "about": "/about/",
     "404": "/entries/no-such-entry/",
+    "handout": "/entries/cytokine-release-syndrome/handout/",
+    "reading offline": "/offline/",
+    "api documentation": "/api/v1/",
 }
 
 
