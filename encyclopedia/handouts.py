@@ -32,8 +32,8 @@ def handout_context(entry) -> dict:
     return {
         "signs_html": mark_safe(signs),  # stored HTML, sanitized at load time
         "patients_html": mark_safe(patients),
-        "terms": [(mark_safe(term), mark_safe(definition))
-                  for _key, term, definition in page_parts.used_terms(parts.patients, parts.terms)],
+        "terms": [(key, mark_safe(term), mark_safe(definition))
+                  for key, term, definition in page_parts.used_terms(parts.patients, parts.terms)],
         "references": [(number, key, mark_safe(item)) for number, key, item in references],
         "address": address,
         "qr_svg": mark_safe(qr_svg(address)),
