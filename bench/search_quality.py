@@ -243,6 +243,9 @@ def main() -> None:
     print(harness.table([[kind, str(group["queries"]), f"{group['top3']:.0%}", f"{group['mrr10']:.2f}"]
                          for kind, group in by_kind.items()], ["kind", "queries", "top 3", "MRR@10"]))
     print()
+    slowest = sorted(rows, key=lambda row: row["ms"], reverse=True)[:5]
+    print("Slowest queries (median ms): " + ", ".join(f"{row['q'][:40]!r} {row['ms']:.0f}" for row in slowest))
+    print()
     print(f"Failed queries ({len(failures)}): expected entry's rank (- = not on the first page), what ranked above it")
     for row in failures:
         notes = []
