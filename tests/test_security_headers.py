@@ -24,7 +24,7 @@ EXPECTED_POLICY = {
     "object-src": ["'none'"],
 }
 # Directives the A+ policy does not name, allowed only when as strict as 'self'.
-EXTRA_DIRECTIVES_ALLOWED = {"manifest-src": ["'self'"]}
+EXTRA_DIRECTIVES_ALLOWED = {"manifest-src": ["'self'"], "worker-src": ["'self'"]}
 
 
 def parse_policy(header: str) -> dict[str, list[str]]:

@@ -29,11 +29,12 @@ BODY_ELEMENTS = frozenset({
 BODY_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "start", "align", "aria-label",
                              "aria-describedby", "aria-labelledby"})
 
-# Never acceptable anywhere in a page we serve.
+# Never acceptable anywhere in a page we serve. (The site's own "Was this page helpful?" form has a
+# textarea and a select; an entry's body may have neither: BODY_ELEMENTS is checked separately.)
 FORBIDDEN_ELEMENTS = frozenset({
     "iframe", "frame", "frameset", "object", "embed", "applet", "base", "math", "style", "template", "noscript",
     "xmp", "plaintext", "listing", "noembed", "noframes", "portal", "audio", "video", "source", "track", "canvas",
-    "bgsound", "isindex", "keygen", "image", "param", "xml", "import", "textarea", "select", "option",
+    "bgsound", "isindex", "keygen", "image", "param", "xml", "import",
     "foreignobject", "set", "animate", "handler", "listener", "frame", "marquee", "dialog",
 })
 FORBIDDEN_ATTRIBUTES = frozenset({
