@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from ..models import Entry
-from .backends import get_backend
+from .backends import NAME_WEIGHT, get_backend
 from .models import SearchName
 from .query import Plan, plan as make_plan
-from .ranking import NAME_WEIGHT, is_common, rank
+from .ranking import is_common, rank
 from .snippets import Highlighter, Snippet, body_snippet, marked, summary_snippet
 from .text import terms
 from .typos import corrections
