@@ -47,7 +47,7 @@ from .loader import (
 from .models import Category, ContentState, Entry, Reference
 from .parse_cache import file_hash, reference_record
 from .rendering import LinkTarget, PageInfo, RenderContext, fold_name
-from .version_watch import announce
+from .content_version import announce
 from .workers import Job, run_jobs
 
 FORMAT = 1
@@ -78,7 +78,7 @@ def content_files(root: Path) -> dict[str, Path]:
 
 def _code_marks() -> dict[str, str]:
     """What stored HTML was made with: reading code, rendering code, and the addresses it links to."""
-    return {"reader": parse_cache.READER_FINGERPRINT, "renderer": rendering.RENDERER_FINGERPRINT,
+    return {"reader": parse_cache.READER_FINGERPRINT, "renderer": rendering.renderer_fingerprint(),
             "urls": _entry_url_maker()("slug-marker-0") + " " + reverse("glossary")}
 
 

@@ -198,11 +198,6 @@ class ContentState(models.Model):
     files = models.JSONField(default=dict)  # hashes of the data files read, to skip parsing them again
     index = models.JSONField(default=dict)  # what encyclopedia.incremental needs for a quick reload
 
-    @classmethod
-    def current_version(cls) -> str:
-        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
-        return row or "empty"
-
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.
 from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F401
