@@ -18,9 +18,10 @@ from typing import Callable
 
 from django.urls import reverse
 
+from .addresses import entry_url_maker
 from .dependencies import dependencies_of
 from .errors import ContentError, Problem
-from .loader import SLUG_PATTERN, ContentSet, read_content
+from .loader import ContentSet, read_content
 from .parse_cache import Known
 from .records import EntryRecord
 from .rendering import LinkTarget, PageInfo, RenderContext, RenderResult, fold_name, renderer_fingerprint
@@ -49,17 +50,6 @@ class Prepared:
     version: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # slug -> entry_digest
     data_digest: str = ""
-
-
-def entry_url(slug: str) -> str:
-    return reverse("entry-detail", args=[slug])
-
-
-def _entry_url_maker() -> Callable[[str], str]:
-    """entry_url for many slugs: one reverse(), then string joins (slugs need no quoting)."""
-    marker = "slug-marker-0"
-    prefix, _, suffix = entry_url(marker).partition(marker)
-    return lambda slug: prefix + slug + suffix if SLUG_PATTERN.match(slug) else entry_url(slug)
 
 
 def line_of_snippet(entry: EntryRecord, snippet: str) -> int:
@@ -146,7 +136,7 @@ def _check_data_files(content: ContentSet, context: RenderContext) -> None:
 
 
 def build_context(content: ContentSet, section_ids: dict[str, list[str]]) -> RenderContext:
-    entry_url = _entry_url_maker()
+    entry_url = entry_url_maker()
     targets = {
         slug: LinkTarget(slug=slug, title=entry.title, url=entry_url(slug),
                          section_ids=frozenset(section_ids.get(slug, ())), draft=entry.draft)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .addresses import entry_url
+
 
 class Category(models.Model):
     key = models.SlugField(max_length=100, unique=True)
@@ -87,7 +89,7 @@ class Entry(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("entry-detail", args=[self.slug])
+        return entry_url(self.slug)
 
     @property
     def next_review_due(self) -> dt.date:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
@@ -144,7 +143,3 @@ def server_error(request):
 
 def bad_request(request, exception=None):
     return render(request, "encyclopedia/400.html", status=400)
-
-
-def entry_url(slug: str) -> str:
-    return reverse("entry-detail", args=[slug])

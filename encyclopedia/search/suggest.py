@@ -9,6 +9,7 @@ word is corrected; on PostgreSQL, names that merely look alike come last.
 
 from __future__ import annotations
 
+from ..addresses import entry_url
 from ..models import Entry
 from .backends import get_backend
 from .models import SearchName
@@ -70,4 +71,4 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
         ids = backend.similar_names(text, limit)  # look-alike names (PostgreSQL only)
     known = {pk: (title, slug) for pk, title, slug in
              Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
-    return [{"title": known[pk][0], "url": Entry(slug=known[pk][1]).get_absolute_url()} for pk in ids if pk in known]
+    return [{"title": known[pk][0], "url": entry_url(known[pk][1])} for pk in ids if pk in known]
