@@ -101,18 +101,6 @@ class Plan:
         return " ".join(self.corrections[index].display if index in self.corrections else unit.raw
                         for index, unit in enumerate(self.units))
 
-    def highlight_terms(self) -> tuple[set[str], set[tuple[str, ...]]]:
-        """Single terms and phrases to mark in titles and snippets."""
-        singles: set[str] = set()
-        phrases: set[tuple[str, ...]] = set()
-        for slot in self.slots:
-            for alternative in slot.alternatives:
-                if len(alternative.terms) == 1 or not alternative.phrase:
-                    singles.update(alternative.terms)
-                else:
-                    phrases.add(alternative.terms)
-        return singles, phrases
-
 
 def parse(query: str) -> Plan:
     text = clean_query(query or "", MAX_QUERY_CHARS)

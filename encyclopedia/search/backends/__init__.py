@@ -38,15 +38,6 @@ def get_backend() -> SearchBackend:
     raise NotImplementedError(f"search has no backend for {connection.vendor}")
 
 
-def fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) -> list[int]:
-    """The first column of ``sql``'s rows; with ``limit``, only the first ones by ``order_by``."""
-    if limit is not None:
-        sql, params = f"{sql} ORDER BY {order_by} LIMIT %s", [*params, limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
 def following(prefix: str) -> str | None:
     """The first string after every string that starts with ``prefix`` (None: there is none)."""
     prefix = prefix.rstrip(chr(0x10FFFF))

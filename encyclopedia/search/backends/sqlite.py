@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db import connection
 
 from ...bulk import chunks
-from . import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend, fetch_ids, following
+from . import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend, following
 
 SHORT = "encyclopedia_search_short"
 ALL = "encyclopedia_search_all"
@@ -40,6 +40,15 @@ def match_expression(alternatives, field: str = "body") -> str:
     if field in SHORT_FIELDS:
         return "{" + field + "} : (" + expression + ")"
     return expression
+
+
+def _fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) -> list[int]:
+    """The first column of ``sql``'s rows; with ``limit``, only the first ones by ``order_by``."""
+    if limit is not None:
+        sql, params = f"{sql} ORDER BY {order_by} LIMIT %s", [*params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _joined(parts: list[list[str]]) -> str:
@@ -89,7 +98,7 @@ class SQLiteBackend(SearchBackend):
     # -- reading -------------------------------------------------------------------------------
     def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
         table = SHORT if field in SHORT_FIELDS else ALL
-        return fetch_ids(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)],
+        return _fetch_ids(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)],
                          "rowid", limit)
 
     def count(self, alternatives) -> int:
