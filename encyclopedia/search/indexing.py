@@ -29,7 +29,7 @@ BATCH = 200
 _FIELDS = ("id", "title", "aliases", "headings_text", "summary", "plain_text")
 # The code that decides what the index holds: when it changes (a new release), the next
 # load rebuilds the index, so stored terms always match how queries are read.
-_INDEX_CODE = ("text.py", "spelling.py", "documents.py", "indexing.py", "typos.py", "backends/__init__.py",
+_INDEX_CODE = ("text.py", "spelling.py", "documents.py", "indexing.py", "typos.py", "backends/base.py",
                "backends/sqlite.py", "backends/postgresql.py")
 
 

@@ -27,7 +27,7 @@ from django.db.models import F
 
 from ...bulk import chunks
 from ..models import TERM_COLUMNS, SearchDocument, SearchTerm
-from . import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend
+from .base import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend
 
 TABLE = SearchDocument._meta.db_table
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db import connection
 
 from ...bulk import chunks
-from . import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend, following
+from .base import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend
 
 SHORT = "encyclopedia_search_short"
 ALL = "encyclopedia_search_all"
@@ -49,6 +49,12 @@ def _fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _following(prefix: str) -> str | None:
+    """The first string after every string that starts with ``prefix`` (None: there is none)."""
+    prefix = prefix.rstrip(chr(0x10FFFF))
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
 
 
 def _joined(parts: list[list[str]]) -> str:
@@ -121,7 +127,7 @@ class SQLiteBackend(SearchBackend):
         """A range of the column's index, walked in order (SQLite's LIKE ignores case, so no index
         serves it)."""
         rows = rows.filter(**{f"{column}__gte": prefix})
-        end = following(prefix)
+        end = _following(prefix)
         if end is not None:
             rows = rows.filter(**{f"{column}__lt": end})
         return rows.order_by(column)
