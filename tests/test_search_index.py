@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from encyclopedia.errors import ContentError
@@ -143,3 +145,22 @@ def test_a_missing_index_is_rebuilt_by_the_next_load(content, load):
     assert search("crs").total == 0
     load(content)
     assert _slugs("crs")[0] == "crs"
+
+
+def test_the_index_state_counts_the_published_entries_and_names_the_code_that_built_them(content, load):
+    load(content)
+    state = SearchIndexState.objects.get()
+    assert state.documents == Entry.objects.published().count() > 0
+    assert state.version == indexing.index_version()
+
+
+def test_migration_0008_moves_the_index_metadata_out_of_the_vocabulary_and_back():
+    from django.apps import apps
+
+    migration = importlib.import_module("encyclopedia.migrations.0008_search_index_state")
+    SearchTerm.objects.create(term="", entries=7, display="older-code", skeleton="")
+    migration.move_to_state(apps, None)
+    assert not SearchTerm.objects.filter(term="").exists()
+    assert SearchIndexState.objects.values_list("pk", "documents", "version").get() == (1, 7, "older-code")
+    migration.move_to_vocabulary(apps, None)
+    assert SearchTerm.objects.values_list("entries", "display").get(term="") == (7, "older-code")

@@ -216,8 +216,8 @@ def plan(query: str, backend) -> Plan:
         elif index not in covered:
             unit = result.units[index]
             slots.append(Slot(unit.raw, _unit_alternatives(unit), [index]))
-    counts, result.documents = _vocabulary(
-        {term for slot in slots for alternative in slot.alternatives for term in alternative.terms}, with_documents=True)
+    typed = {term for slot in slots for alternative in slot.alternatives for term in alternative.terms}
+    counts, result.documents = _vocabulary(typed, with_documents=True)
     corrected = {}
     for slot in slots:  # corrections and completions cost a few queries each: bounded per search
         if len(slot.units) != 1 or len(result.units[slot.units[0]].terms) != 1 or result.lookups <= 0:

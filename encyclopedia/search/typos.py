@@ -98,8 +98,9 @@ def corrections(word: str, backend) -> list[Correction]:
     rows = {row[0]: row for row in _rows(f"SELECT {', '.join(TERM_COLUMNS)} FROM {SearchTerm._meta.db_table} "
                                          f"WHERE skeleton IN ({', '.join(['%s'] * len(keys))})", keys)}
     # Two slips in one word: look among words sharing the first three letters and about the length.
-    nearby = (backend.starting_with(SearchTerm.objects.all(), "term", stem[:3]).alias(length=Length("term"))
-              .filter(length__range=(len(stem) - 3, len(stem) + 3)).order_by("-entries").values_list(*TERM_COLUMNS)[:200])
+    nearby = (backend.starting_with(SearchTerm.objects.all(), "term", stem[:3])
+              .alias(length=Length("term")).filter(length__range=(len(stem) - 3, len(stem) + 3))
+              .order_by("-entries").values_list(*TERM_COLUMNS)[:200])
     for row in nearby:
         rows.setdefault(row[0], row)
     for row in backend.similar_terms(stem):

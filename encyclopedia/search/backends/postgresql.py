@@ -123,9 +123,9 @@ class PostgreSQLBackend(SearchBackend):
         return list(rows.values_list("entry_id", flat=True))
 
     def count(self, alternatives) -> int:
-        """Checking a phrase reads each candidate's whole
-        tsvector (its word positions), so when plain alternatives are mixed in, the rows they match
-        are counted from the index alone and phrases are checked only on the other rows."""
+        """Checking a phrase reads each candidate's whole tsvector (its word positions), so when
+        plain alternatives are mixed in, the rows they match are counted from the index alone and
+        phrases are checked only on the other rows."""
         phrases = [alternative for alternative in alternatives if alternative.phrase and len(alternative.terms) > 1]
         plain = [alternative for alternative in alternatives if alternative not in phrases]
         if not phrases or not plain:
