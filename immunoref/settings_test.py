@@ -15,6 +15,5 @@ with ``IMMUNOREF_TESTING=1`` instead.
 from .settings import *  # noqa: F401,F403
 from .settings import STORAGES
 
-TESTING = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WATCH_CONTENT_VERSION = False
