@@ -18,12 +18,13 @@ from typing import Callable
 
 from django.urls import reverse
 
+from .addresses import entry_url_maker
 from .dependencies import dependencies_of
 from .errors import ContentError, Problem
-from .loader import SLUG_PATTERN, ContentSet, read_content
+from .loader import ContentSet, read_content
 from .parse_cache import Known
 from .records import EntryRecord
-from .rendering import RENDERER_FINGERPRINT, LinkTarget, PageInfo, RenderContext, RenderResult, fold_name
+from .rendering import LinkTarget, PageInfo, RenderContext, RenderResult, fold_name, renderer_fingerprint
 from .workers import Job, run_jobs
 
 
@@ -49,17 +50,6 @@ class Prepared:
     version: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # slug -> entry_digest
     data_digest: str = ""
-
-
-def entry_url(slug: str) -> str:
-    return reverse("entry-detail", args=[slug])
-
-
-def _entry_url_maker() -> Callable[[str], str]:
-    """entry_url for many slugs: one reverse(), then string joins (slugs need no quoting)."""
-    marker = "slug-marker-0"
-    prefix, _, suffix = entry_url(marker).partition(marker)
-    return lambda slug: prefix + slug + suffix if SLUG_PATTERN.match(slug) else entry_url(slug)
 
 
 def line_of_snippet(entry: EntryRecord, snippet: str) -> int:
@@ -111,7 +101,7 @@ class DependencyHashes:
 
     def render_hash(self, entry: EntryRecord, deps: dict) -> str:
         digest = hashlib.sha256()
-        digest.update(RENDERER_FINGERPRINT.encode())
+        digest.update(renderer_fingerprint().encode())
         digest.update(entry.source_hash.encode())
         digest.update(b"draft" if entry.draft else b"public")
         for names, memo, describe in ((deps["links"], self.links, self._link), (deps["cites"], self.cites, self._cite),
@@ -146,7 +136,7 @@ def _check_data_files(content: ContentSet, context: RenderContext) -> None:
 
 
 def build_context(content: ContentSet, section_ids: dict[str, list[str]]) -> RenderContext:
-    entry_url = _entry_url_maker()
+    entry_url = entry_url_maker()
     targets = {
         slug: LinkTarget(slug=slug, title=entry.title, url=entry_url(slug),
                          section_ids=frozenset(section_ids.get(slug, ())), draft=entry.draft)
@@ -242,7 +232,7 @@ def prepare(
 
     if content.problems and raise_problems:
         raise ContentError(content.problems)
-    prepared.version = content_version(prepared)
+    prepared.version = compute_version(prepared)
     return prepared
 
 
@@ -270,14 +260,14 @@ def data_digest(content: ContentSet) -> str:
 def version_of(digests: dict[str, str], data: str) -> str:
     """The content version from per-entry digests and the data digest (an incremental load
     recomputes it from the stored digests of the entries it did not touch)."""
-    digest = hashlib.sha256(RENDERER_FINGERPRINT.encode())
+    digest = hashlib.sha256(renderer_fingerprint().encode())
     for slug in sorted(digests):
         digest.update(f"{slug}\0{digests[slug]}\0".encode())
     digest.update(data.encode())
     return digest.hexdigest()[:20]
 
 
-def content_version(prepared: Prepared) -> str:
+def compute_version(prepared: Prepared) -> str:
     content = prepared.content
     prepared.digests = {slug: entry_digest(slug, render_hash, content.entries[slug])
                         for slug, render_hash in prepared.render_hashes.items()}

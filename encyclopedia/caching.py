@@ -3,17 +3,17 @@
 A public page depends on two things only: the content loaded (``ContentState.version``,
 written in the same transaction as everything else by every load) and the code that
 turns it into HTML (the *release*: ``IMMUNOREF_RELEASE`` when set, else a hash of the
-code, templates and static files taken when the process starts).  So:
+code, templates and static files taken on the first page a process serves).  So:
 
 - the ETag is ``"<content version>.<release>"``: a repeat visit revalidates and gets
   ``304 Not Modified``; a reload or a code-only deploy changes it;
 - the rendered page is stored in Django's cache under release + version + path + query,
   so many workers and many machines sharing a cache (``IMMUNOREF_CACHE_URL``) never mix
   versions, and old versions simply expire;
-- every request reads the version with one tiny query (about 10 microseconds on SQLite,
-  one round trip on PostgreSQL; see bench/README.md), so at the origin a page changes the
-  moment a load commits, on every worker at once (``IMMUNOREF_VERSION_SECONDS`` trades
-  that for fewer round trips);
+- every request asks for the version (``encyclopedia.content_version``: one tiny query,
+  about 10 microseconds on SQLite; on PostgreSQL announced to each worker, no round
+  trip; see bench/README.md), so at the origin a page changes the moment a load commits,
+  on every worker at once;
 - ``Cache-Control`` lets a CDN keep a page ``s-maxage`` seconds and serve it stale while
   it revalidates; browsers revalidate each time (``max-age=0``) and get a 304.
 
@@ -27,20 +27,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import time
 from functools import lru_cache
 from pathlib import Path
 
 import django
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
-from .models import ContentState
+from . import content_version
 from .readers.popular import etag_suffix
-from .version_watch import watched_version
 
 logger = logging.getLogger(__name__)
 CACHEABLE_STATUSES = frozenset({200, 301})
@@ -76,45 +73,6 @@ def _page_settings() -> str:
     """Settings that appear in page bytes: part of the ETag so a change of them shows."""
     return hashlib.sha256(repr((settings.BASE_URL, settings.SITE_NAME, settings.REVIEW_INTERVAL_MONTHS,
                                 settings.STATIC_URL)).encode()).hexdigest()[:6]
-
-
-def content_version() -> str | None:
-    """The loaded content's version, read with one query; None when nothing is loaded
-    or the database cannot answer (the page then is served, uncached)."""
-    connection = connections[router.db_for_read(ContentState)]
-    table = connection.ops.quote_name(ContentState._meta.db_table)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT version FROM {table} WHERE id = 1")
-            row = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return row[0] if row and row[0] else None
-
-
-_remembered: tuple[float, str | None] = (0.0, None)  # (until, version), shared by the threads of a worker
-
-
-def latest_version() -> str | None:
-    """The version as announced to this worker (PostgreSQL, encyclopedia/version_watch.py), else read."""
-    watched = watched_version()
-    return watched if watched is not None else content_version()
-
-
-def current_version() -> str | None:
-    """content_version(), remembered for ``CONTENT_VERSION_SECONDS`` (default 0: read on every
-    request, so a reload shows at once).  A few seconds save a database round trip per page
-    where that matters (PostgreSQL on another machine), and delay a reload by at most that."""
-    global _remembered
-    seconds = settings.CONTENT_VERSION_SECONDS
-    if seconds <= 0:
-        return latest_version()
-    until, version = _remembered
-    now = time.monotonic()
-    if now >= until or version is None:
-        version = latest_version()
-        _remembered = (now + seconds, version)
-    return version
 
 
 def page_etag(version: str) -> str:
@@ -183,14 +141,13 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        release()  # hash the code now, at start-up, before gunicorn forks its workers
 
     def __call__(self, request):
         if settings.DEBUG:  # drafts and the content-problem banner: never stored anywhere
             return _mark_uncacheable(self.get_response(request), NEVER_STORED)
         if request.method not in ("GET", "HEAD"):
             return _mark_uncacheable(self.get_response(request), NEVER_STORED)
-        version = current_version()
+        version = content_version.current()
         if version is None or len(request.get_full_path()) > MAX_CACHED_PATH:
             return self._uncached(request)
         etag = page_etag(version + etag_suffix(request.path))
@@ -203,7 +160,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _storable(response):
             return _mark_uncacheable(response, NOT_CACHED)
-        if content_version() != version:
+        if content_version.stored() != version:
             # A load committed while this page was built: it may mix versions, so it is
             # neither stored nor given a validator; the next request builds it afresh.
             return _mark_uncacheable(response, NOT_CACHED)

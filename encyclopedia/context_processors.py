@@ -1,3 +1,5 @@
+"""Template context for every page: the site's name, its public address, and whether DEBUG is on."""
+
 from django.conf import settings
 
 

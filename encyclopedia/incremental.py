@@ -36,9 +36,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import parse_cache, rendering, search
+from .addresses import entry_url_maker
 from .bulk import chunks
 from .build import (
-    DependencyHashes, Prepared, _entry_url_maker, _glossary_names_hash, entry_digest, version_of,
+    DependencyHashes, Prepared, _glossary_names_hash, entry_digest, version_of,
 )
 from .loader import (
     CATEGORIES_FILE, GLOSSARY_FILE, REFERENCES_FILE, TIMELINE_FILE, ContentSet, entry_files, read_categories,
@@ -47,7 +48,7 @@ from .loader import (
 from .models import Category, ContentState, Entry, Reference
 from .parse_cache import file_hash, reference_record
 from .rendering import LinkTarget, PageInfo, RenderContext, fold_name
-from .version_watch import announce
+from .content_version import announce
 from .workers import Job, run_jobs
 
 FORMAT = 1
@@ -78,8 +79,8 @@ def content_files(root: Path) -> dict[str, Path]:
 
 def _code_marks() -> dict[str, str]:
     """What stored HTML was made with: reading code, rendering code, and the addresses it links to."""
-    return {"reader": parse_cache.READER_FINGERPRINT, "renderer": rendering.RENDERER_FINGERPRINT,
-            "urls": _entry_url_maker()("slug-marker-0") + " " + reverse("glossary")}
+    return {"reader": parse_cache.READER_FINGERPRINT, "renderer": rendering.renderer_fingerprint(),
+            "urls": entry_url_maker()("slug-marker-0") + " " + reverse("glossary")}
 
 
 def index_of(prepared: Prepared) -> dict:
@@ -229,7 +230,7 @@ def _context_for(content: ContentSet, dep_keys: dict[str, dict], aliases: dict[s
     names = {name for deps in dep_keys.values() for name in deps["links"]}
     wanted = set(content.entries) | names | {record.entry for record in content.glossary if record.entry}
     wanted |= {aliases[fold_name(name)] for name in names if fold_name(name) in aliases}
-    entry_url = _entry_url_maker()
+    entry_url = entry_url_maker()
     targets = {}
     for chunk in chunks(sorted(wanted)):
         for slug, title, ids, draft in Entry.objects.filter(slug__in=chunk).values_list(

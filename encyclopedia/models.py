@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .addresses import entry_url
+
 
 class Category(models.Model):
     key = models.SlugField(max_length=100, unique=True)
@@ -87,7 +89,7 @@ class Entry(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("entry-detail", args=[self.slug])
+        return entry_url(self.slug)
 
     @property
     def next_review_due(self) -> dt.date:
@@ -197,11 +199,6 @@ class ContentState(models.Model):
     entry_count = models.IntegerField(default=0)
     files = models.JSONField(default=dict)  # hashes of the data files read, to skip parsing them again
     index = models.JSONField(default=dict)  # what encyclopedia.incremental needs for a quick reload
-
-    @classmethod
-    def current_version(cls) -> str:
-        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
-        return row or "empty"
 
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.

@@ -14,7 +14,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import markdown
@@ -34,8 +34,9 @@ from .sanitizer import sanitize
 RENDERER_VERSION = "1"
 
 
-def _code_fingerprint() -> str:
-    """Hash of the rendering code: a code change re-renders every entry."""
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """Hash of the rendering code (read once, on first use): a code change re-renders every entry."""
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     here = Path(__file__).resolve().parent
     for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py",
@@ -46,8 +47,6 @@ def _code_fingerprint() -> str:
     digest.update(bleach.__version__.encode())
     return digest.hexdigest()[:16]
 
-
-RENDERER_FINGERPRINT = _code_fingerprint()
 
 
 def fold_name(name: str) -> str:

@@ -26,7 +26,7 @@ from .bulk import chunks, insert_rows, update_column
 from .build import Prepared, StoredEntry, prepare
 from .loader import REFERENCES_FILE
 from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
-from .version_watch import announce
+from .content_version import announce
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )

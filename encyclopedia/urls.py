@@ -1,3 +1,6 @@
+"""The encyclopedia's URLs, each named (``encyclopedia/addresses.py`` builds entry addresses
+from ``entry-detail``)."""
+
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 

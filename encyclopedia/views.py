@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from .handouts import handout_context
 from .models import (
@@ -160,7 +159,3 @@ def server_error(request):
 
 def bad_request(request, exception=None):
     return render(request, "encyclopedia/400.html", status=400)
-
-
-def entry_url(slug: str) -> str:
-    return reverse("entry-detail", args=[slug])

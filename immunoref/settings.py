@@ -12,13 +12,16 @@ Environment:
 - ``IMMUNOREF_BASE_URL``: the public origin, for canonical URLs, sitemaps and feeds.
 - ``IMMUNOREF_CACHE_URL``: a shared cache for rendered pages (``redis://…``,
   ``memcached://…``); default local memory.
+- ``IMMUNOREF_TESTING``: ``1`` serves static files under their plain names, without a
+  collectstatic (servers started by the tests and benchmarks).
+
+The test suite runs with :mod:`immunoref.settings_test`, which starts from these.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -152,8 +155,8 @@ CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
 # Seconds a worker may reuse the content version it read (0: read it for every page).
 CONTENT_VERSION_SECONDS = float(os.environ.get("IMMUNOREF_VERSION_SECONDS", "0"))
 # PostgreSQL: each worker LISTENs for the version a load announces, instead of reading it
-# for every page (encyclopedia/version_watch.py).  Off in tests, whose loads never commit.
-WATCH_CONTENT_VERSION = env_flag("IMMUNOREF_WATCH_VERSION", True) and not ("pytest" in sys.modules)
+# for every page (encyclopedia/content_version.py).  Off in the test settings, whose loads never commit.
+WATCH_CONTENT_VERSION = env_flag("IMMUNOREF_WATCH_VERSION", True)
 
 # Reader signals (encyclopedia/readers/): proxies that append to X-Forwarded-For in front of the
 # site (0: use REMOTE_ADDR), and how the home page's "Most read" list and feedback are kept.
@@ -176,7 +179,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Hashed, compressed files in production; plain names under DEBUG and in tests (the test
 # server serves straight from static/, before any collectstatic).
-TESTING = "pytest" in sys.modules or env_flag("IMMUNOREF_TESTING")
+TESTING = env_flag("IMMUNOREF_TESTING")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,3 +1,5 @@
+"""The project's URLs: the encyclopedia's (``encyclopedia/urls.py``) and its error pages."""
+
 from django.urls import include, path
 
 urlpatterns = [

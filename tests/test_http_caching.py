@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from encyclopedia import caching
+from encyclopedia import caching, content_version
 
 PAGES = ["/", "/entries/", "/entries/crs/", "/categories/risks/", "/glossary/", "/references/", "/about/",
          "/search/?q=fever"]
@@ -179,7 +179,7 @@ def test_a_page_built_while_a_load_commits_is_not_stored(loaded, load, client, m
     """The version is read again after the page is built; if a load committed meanwhile,
     the page (which may mix versions) gets no validator and is not kept."""
     versions = iter(["v-before", "v-after"])
-    monkeypatch.setattr(caching, "content_version", lambda: next(versions))
+    monkeypatch.setattr(content_version, "stored", lambda: next(versions))
     response = client.get("/entries/crs/")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-cache" and not response.has_header("ETag")
@@ -209,13 +209,13 @@ def test_hashed_static_files_are_immutable_and_compressed(tmp_path, settings, cl
 @pytest.mark.django_db
 def test_a_remembered_version_delays_a_reload_by_at_most_its_seconds(loaded, load, client, settings, monkeypatch):
     settings.CONTENT_VERSION_SECONDS = 60
-    monkeypatch.setattr(caching, "_remembered", (0.0, None))
+    monkeypatch.setattr(content_version, "_remembered", (0.0, None))
     before = client.get("/entries/crs/")
     loaded.entry("crs", title="CRS, renamed", category="risks", aliases=["CRS"],
                  body="A fever after the infusion [@june2018]. Back to [[overview]].\n")
     load(loaded)
     assert client.get("/entries/crs/")["ETag"] == before["ETag"]  # still the remembered version
-    monkeypatch.setattr(caching, "_remembered", (0.0, caching._remembered[1]))  # its seconds are up
+    monkeypatch.setattr(content_version, "_remembered", (0.0, content_version._remembered[1]))  # its seconds are up
     after = client.get("/entries/crs/")
     assert after["ETag"] != before["ETag"] and "CRS, renamed" in after.content.decode()
 

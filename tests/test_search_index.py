@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from encyclopedia.errors import ContentError
 from encyclopedia.models import Entry
 from encyclopedia.search import indexing, rebuild_index, search
 from encyclopedia.search.backends import get_backend
-from encyclopedia.search.models import SearchName, SearchSynonym, SearchTerm
+from encyclopedia.search.models import SearchIndexState, SearchName, SearchSynonym, SearchTerm
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +130,7 @@ def test_a_failed_load_leaves_search_as_it_was(content, load):
 
 def test_an_index_built_by_other_code_is_rebuilt_by_the_next_load(content, load):
     load(content)
-    SearchTerm.objects.filter(term="").update(display="built-by-an-older-release")
+    SearchIndexState.objects.update(version="older-release")
     SearchTerm.objects.filter(term="grade").delete()  # what an older reading of the words left
     load(content)
     assert _slugs("grading") == ["crs"]
@@ -138,8 +140,27 @@ def test_an_index_built_by_other_code_is_rebuilt_by_the_next_load(content, load)
 def test_a_missing_index_is_rebuilt_by_the_next_load(content, load):
     load(content)
     get_backend().clear()
-    for model in (SearchTerm, SearchName, SearchSynonym):
+    for model in (SearchTerm, SearchName, SearchSynonym, SearchIndexState):
         model.objects.all().delete()
     assert search("crs").total == 0
     load(content)
     assert _slugs("crs")[0] == "crs"
+
+
+def test_the_index_state_counts_the_published_entries_and_names_the_code_that_built_them(content, load):
+    load(content)
+    state = SearchIndexState.objects.get()
+    assert state.documents == Entry.objects.published().count() > 0
+    assert state.version == indexing.index_version()
+
+
+def test_migration_0008_moves_the_index_metadata_out_of_the_vocabulary_and_back():
+    from django.apps import apps
+
+    migration = importlib.import_module("encyclopedia.migrations.0008_search_index_state")
+    SearchTerm.objects.create(term="", entries=7, display="older-code", skeleton="")
+    migration.move_to_state(apps, None)
+    assert not SearchTerm.objects.filter(term="").exists()
+    assert SearchIndexState.objects.values_list("pk", "documents", "version").get() == (1, 7, "older-code")
+    migration.move_to_vocabulary(apps, None)
+    assert SearchTerm.objects.values_list("entries", "display").get(term="") == (7, "older-code")

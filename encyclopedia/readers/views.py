@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from ..caching import current_version
+from .. import content_version
 from ..models import Entry
 from . import feedback, queries, reads
 from .guard import refused, signal_endpoint
@@ -32,7 +32,7 @@ _slugs_lock = threading.Lock()
 
 def is_published(slug: str) -> bool:
     """Whether ``slug`` is a published entry: one query per content version, not per beacon."""
-    version = current_version()
+    version = content_version.current()
     if version is None or settings.DEBUG:
         return _visible_entry(slug) is not None
     with _slugs_lock:

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.db.models import Case, IntegerField, Value, When
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from ..addresses import entry_url, entry_url_maker, slug_url_maker
 from ..models import Entry
-from .backends import get_backend
+from .backends import NAME_WEIGHT, get_backend
 from .models import SearchName
 from .query import Plan, plan as make_plan
-from .ranking import NAME_WEIGHT, is_common, rank
+from .ranking import is_common, rank
 from .snippets import Highlighter, Snippet, body_snippet, marked, summary_snippet
 from .text import terms
 from .typos import corrections
@@ -91,13 +91,6 @@ class SearchResults:
         return numbers
 
 
-def _url_maker(name: str):
-    """A fast ``reverse`` for one URL name with a single slug argument (slugs need no quoting)."""
-    placeholder = "slug-placeholder"
-    pattern = reverse(name, args=[placeholder])
-    return lambda slug: pattern.replace(placeholder, slug)
-
-
 def _int(value, default: int, low: int, high: int) -> int:
     try:
         number = int(str(value).strip()[:12])
@@ -121,7 +114,7 @@ def exact_names(*keys: str) -> list[tuple[int, str, str, str]]:
     seen: dict[int, tuple[int, str, str, str]] = {}
     for key, entry_id, title, slug, display in rows:
         if keys.index(key) == best:
-            seen.setdefault(entry_id, (entry_id, title, reverse("entry-detail", args=[slug]), display))
+            seen.setdefault(entry_id, (entry_id, title, entry_url(slug), display))
     return list(seen.values())
 
 
@@ -188,7 +181,7 @@ def _hits(plan: Plan, ids: list[int], matched: dict[int, dict[int, float]]) -> l
             need_body.append(entry_id)
     bodies = dict(Entry.objects.filter(pk__in=need_body).values_list("pk", "plain_text")) if need_body else {}
     typed = [unit.raw for unit in plan.units if not unit.stop] or [unit.raw for unit in plan.units]
-    entry_url, category_url = _url_maker("entry-detail"), _url_maker("category-detail")
+    url_of_entry, url_of_category = entry_url_maker(), slug_url_maker("category-detail")
     hits = []
     for entry_id in ids:
         entry = entries.get(entry_id)
@@ -208,9 +201,9 @@ def _hits(plan: Plan, ids: list[int], matched: dict[int, dict[int, float]]) -> l
         hits.append(Hit(
             slug=entry.slug,
             title=marked(entry.title, title_spans),
-            url=entry_url(entry.slug),
+            url=url_of_entry(entry.slug),
             category=entry.category_title,
-            category_url=category_url(entry.category_key),
+            category_url=url_of_category(entry.category_key),
             snippet=snippet.html,
             also_called=also,
             words=[word[:60] for word in words],

@@ -4,7 +4,9 @@ Called by ``encyclopedia.sync.write`` inside the loader's transaction, so search
 pages change together or not at all.  For each changed entry: its old terms are read
 back from the index, its rows are replaced (or dropped, for a draft), and the
 vocabulary counts move by the difference.  Synonyms from the glossary are compared
-with what is stored and rewritten only when they differ.
+with what is stored and rewritten only when they differ.  ``SearchIndexState`` keeps
+the number of entries indexed and :func:`index_version`, the version of the code that
+built the index: when that code changes, the next load rebuilds the index.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
-from ..bulk import insert_rows
+from ..bulk import chunks, insert_rows
 from ..models import Entry, GlossaryTerm
-from .backends import chunks, get_backend
+from .backends import get_backend
 from .documents import Document, build_document, entry_synonyms, glossary_synonyms, name_rows
-from .models import DOCUMENT_COUNT_TERM, SearchName, SearchSynonym, SearchTerm
+from .models import SearchIndexState, SearchName, SearchSynonym, SearchTerm
 from .text import base_form
 from .typos import skeleton
 
@@ -26,18 +29,17 @@ BATCH = 200
 _FIELDS = ("id", "title", "aliases", "headings_text", "summary", "plain_text")
 # The code that decides what the index holds: when it changes (a new release), the next
 # load rebuilds the index, so stored terms always match how queries are read.
-_INDEX_CODE = ("text.py", "spelling.py", "documents.py", "indexing.py", "typos.py", "backends/sqlite.py",
-               "backends/postgresql.py")
+_INDEX_CODE = ("text.py", "spelling.py", "documents.py", "indexing.py", "typos.py", "backends/base.py",
+               "backends/sqlite.py", "backends/postgresql.py")
 
 
-def _index_version() -> str:
+@lru_cache(maxsize=1)
+def index_version() -> str:
+    """A hash of the code above and of the stemmer's version (read once, on first use)."""
     digest = hashlib.sha256(importlib.metadata.version("snowballstemmer").encode())
     for name in _INDEX_CODE:
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()[:16]
-
-
-INDEX_VERSION = _index_version()
 
 
 class _Vocabulary:
@@ -80,9 +82,9 @@ class _Vocabulary:
         for part in chunks([row.pk for row in emptied], 900):
             SearchTerm.objects.filter(pk__in=part).delete()
         if self.documents or fresh:
-            count, _ = SearchTerm.objects.get_or_create(term=DOCUMENT_COUNT_TERM, defaults={"skeleton": ""})
-            SearchTerm.objects.filter(pk=count.pk).update(entries=max(0, count.entries + self.documents),
-                                                          display=INDEX_VERSION)
+            state, _ = SearchIndexState.objects.get_or_create(pk=1)
+            SearchIndexState.objects.filter(pk=1).update(documents=max(0, state.documents + self.documents),
+                                                         version=index_version())
 
 
 def _documents(entry_ids: list[int]):
@@ -138,7 +140,7 @@ def sync_glossary_synonyms() -> None:
 
 def index_built() -> bool:
     """Whether the index exists and was built by this code."""
-    return SearchTerm.objects.filter(term=DOCUMENT_COUNT_TERM, display=INDEX_VERSION).exists()
+    return SearchIndexState.objects.filter(pk=1, version=index_version()).exists()
 
 
 def rebuild_index() -> int:
@@ -148,6 +150,7 @@ def rebuild_index() -> int:
     SearchName.objects.all().delete()
     SearchSynonym.objects.all().delete()
     SearchTerm.objects.all().delete()
+    SearchIndexState.objects.all().delete()
     vocabulary = _Vocabulary()
     _index(backend, list(Entry.objects.published().order_by("pk").values_list("pk", flat=True)), vocabulary)
     vocabulary.apply(fresh=True)

@@ -7,18 +7,22 @@
   words on, for "Go to" on an exact name and for suggestions as you type.
 - :class:`SearchSynonym`: names that mean the same (a glossary term, its abbreviation
   and other forms; an acronym alias and the name it abbreviates).
+- :class:`SearchIndexState`: one row about the index as a whole: how many entries it
+  holds and the version of the code that built it.
 
-All three are rewritten by ``encyclopedia.search.update_index`` inside the loader's
-transaction, only for the entries that changed.
+All four are rewritten by ``encyclopedia.search.update_index`` inside the loader's
+transaction, only for the entries that changed.  :class:`SearchDocument` describes the
+PostgreSQL backend's own table (the SQLite backend's are FTS5 tables, which no model
+describes).
 """
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-# The SearchTerm row whose ``entries`` is the number of indexed entries, and whose ``display``
-# is the version of the code that built the index (see indexing.INDEX_VERSION).
-DOCUMENT_COUNT_TERM = ""
+# A vocabulary row as corrections read it (typos.corrections, backend.similar_terms).
+TERM_COLUMNS = ("term", "display", "entries", "names", "skeleton")
 
 
 class SearchTerm(models.Model):
@@ -64,3 +68,29 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.key}"
+
+
+class SearchIndexState(models.Model):
+    """One row (pk 1): the index's metadata."""
+
+    documents = models.IntegerField(default=0)  # entries in the index (the published ones)
+    version = models.CharField(max_length=16, blank=True)  # indexing.index_version() of the code that built it
+
+    class Meta:
+        app_label = "encyclopedia"
+
+    def __str__(self) -> str:
+        return f"{self.documents} entries, index version {self.version}"
+
+
+class SearchDocument(models.Model):
+    """PostgreSQL only: an entry's terms as two vectors (see backends/postgresql.py)."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+    short = SearchVectorField()  # names, headings and summary
+    everything = SearchVectorField()  # the same and the body
+
+    class Meta:
+        app_label = "encyclopedia"
+        managed = False  # created by migration 0002 on PostgreSQL only
+        db_table = "encyclopedia_search_document"

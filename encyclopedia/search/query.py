@@ -21,7 +21,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .models import DOCUMENT_COUNT_TERM, SearchSynonym, SearchTerm
+from django.db.models import CharField, Value
+
+from ..bulk import chunks
+from .models import SearchIndexState, SearchSynonym, SearchTerm
 from .text import WORD_PATTERN, clean_query, is_stop_word, joined_compounds, word_terms
 from .typos import Correction, corrections
 
@@ -98,18 +101,6 @@ class Plan:
         return " ".join(self.corrections[index].display if index in self.corrections else unit.raw
                         for index, unit in enumerate(self.units))
 
-    def highlight_terms(self) -> tuple[set[str], set[tuple[str, ...]]]:
-        """Single terms and phrases to mark in titles and snippets."""
-        singles: set[str] = set()
-        phrases: set[tuple[str, ...]] = set()
-        for slot in self.slots:
-            for alternative in slot.alternatives:
-                if len(alternative.terms) == 1 or not alternative.phrase:
-                    singles.update(alternative.terms)
-                else:
-                    phrases.add(alternative.terms)
-        return singles, phrases
-
 
 def parse(query: str) -> Plan:
     text = clean_query(query or "", MAX_QUERY_CHARS)
@@ -175,22 +166,23 @@ def _synonym_slots(plan: Plan, wanted: list[int]) -> dict[int, Slot]:
     return slots
 
 
-def _vocabulary(terms: set[str]) -> dict[str, tuple[int, int]]:
-    found: dict[str, tuple[int, int]] = {}
-    ordered = sorted(terms | {DOCUMENT_COUNT_TERM})
-    for start in range(0, len(ordered), 900):
-        for term, entries, names in SearchTerm.objects.filter(term__in=ordered[start:start + 900]).values_list(
-                "term", "entries", "names"):
-            found[term] = (entries, names)
-    return found
+def _vocabulary(terms: set[str], with_documents: bool = False) -> tuple[dict[str, tuple[int, int]], int]:
+    """term → (entries using it anywhere, entries using it in a name) for the known ones; and, when
+    asked, how many entries the index holds (read in the same query as the first terms), else 0."""
+    found: dict[str | None, tuple[int, int]] = {}
+    for part in chunks(sorted(terms), 900) if terms else [[]]:
+        rows = SearchTerm.objects.filter(term__in=part).values_list("term", "entries", "names")
+        if with_documents:
+            rows = rows.union(SearchIndexState.objects.filter(pk=1).values_list(
+                Value(None, output_field=CharField()), "documents", Value(0)), all=True)
+            with_documents = False
+        found.update((term, (entries, names)) for term, entries, names in rows)
+    documents = found.pop(None, (0, 0))[0]
+    return found, documents
 
 
 def _completions(term: str, backend) -> list[str]:
-    following = term[:-1] + chr(ord(term[-1]) + 1)
-    if backend.vendor == "postgresql":
-        rows = SearchTerm.objects.filter(term__startswith=term)
-    else:
-        rows = SearchTerm.objects.filter(term__gt=term, term__lt=following)
+    rows = backend.starting_with(SearchTerm.objects.all(), "term", term)
     return list(rows.exclude(term=term).filter(entries__gt=0).order_by("-entries", "term")
                 .values_list("term", flat=True)[:COMPLETIONS])
 
@@ -224,8 +216,8 @@ def plan(query: str, backend) -> Plan:
         elif index not in covered:
             unit = result.units[index]
             slots.append(Slot(unit.raw, _unit_alternatives(unit), [index]))
-    counts = _vocabulary({term for slot in slots for alternative in slot.alternatives for term in alternative.terms})
-    result.documents = counts.get(DOCUMENT_COUNT_TERM, (0, 0))[0]
+    typed = {term for slot in slots for alternative in slot.alternatives for term in alternative.terms}
+    counts, result.documents = _vocabulary(typed, with_documents=True)
     corrected = {}
     for slot in slots:  # corrections and completions cost a few queries each: bounded per search
         if len(slot.units) != 1 or len(result.units[slot.units[0]].terms) != 1 or result.lookups <= 0:
@@ -249,7 +241,7 @@ def plan(query: str, backend) -> Plan:
                 slot.add(Alternative((completion,)))
     missing = {term for slot in slots for alternative in slot.alternatives for term in alternative.terms} - set(counts)
     if missing:
-        counts.update(_vocabulary(missing))
+        counts.update(_vocabulary(missing)[0])
     result.counts = counts
     documents = max(result.documents, 1)
     for slot in slots:

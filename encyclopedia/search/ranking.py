@@ -1,10 +1,10 @@
 """Order the entries that match a plan, with bounded work.
 
 An entry's score is the sum, over the query's slots it matches, of the slot's weight
-(how telling it is) times the weight of the best place it matches: a title or alias
-8, a heading 4, the summary 2, anywhere else 1.  So an entry matching more of the
-words, and rarer ones, comes first, and for the same words a title match beats a
-heading, which beats body text.  The whole query as a phrase adds half again.  Ties
+(how telling it is) times the weight of the best place it matches
+(``backends.FIELD_WEIGHTS``: a title or alias 8, a heading 4, the summary 2, anywhere
+else 1).  So an entry matching more of the words, and rarer ones, comes first, and for
+the same words a title match beats a heading, which beats body text.  The whole query as a phrase adds half again.  Ties
 go to bm25 (``ts_rank`` on PostgreSQL), then to the order entries were added.
 
 Bounds, so that a large site answers as fast as a small one: a slot more than
@@ -22,10 +22,10 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from .backends import FIELD_WEIGHTS
 from .query import Plan
 
-NAME_WEIGHT = 8.0
-FIELD_WEIGHTS = (("body", 1.0), ("summary", 2.0), ("headings", 4.0), ("names", NAME_WEIGHT))
+PLACES = tuple(sorted(FIELD_WEIGHTS.items(), key=lambda item: item[1]))  # (field, weight), lightest first
 PHRASE_BONUS = 0.5
 BODY_SCAN_LIMIT = 3000
 COMMON_SHARE = 0.6
@@ -47,8 +47,8 @@ def is_common(plan: Plan, df: int) -> bool:
 def _fields(plan: Plan, df: int, scan_limit: int = BODY_SCAN_LIMIT):
     """The places worth looking for a slot (or phrase) used by ``df`` entries."""
     if is_common(plan, df):
-        return FIELD_WEIGHTS[-1:]
-    return FIELD_WEIGHTS[1:] if df > scan_limit else FIELD_WEIGHTS
+        return PLACES[-1:]
+    return PLACES[1:] if df > scan_limit else PLACES
 
 
 def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:

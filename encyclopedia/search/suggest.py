@@ -9,8 +9,7 @@ word is corrected; on PostgreSQL, names that merely look alike come last.
 
 from __future__ import annotations
 
-from django.db import connection
-
+from ..addresses import entry_url
 from ..models import Entry
 from .backends import get_backend
 from .models import SearchName
@@ -35,18 +34,15 @@ def _prefixes(text: str) -> list[str]:
     return [" ".join([*head, ending]).strip() for ending in sorted(endings) if ending]
 
 
-def _names(prefix: str) -> list[tuple]:
+def _names(backend, prefix: str) -> list[tuple]:
     """Up to ``_SCAN`` names (from any of their words on) starting with ``prefix``, however short
     it is: one walk of the key index (names are kept for published entries only)."""
-    if connection.vendor == "postgresql":  # LIKE uses the pattern index; ordering would sort every match
-        rows = SearchName.objects.filter(key__startswith=prefix).order_by()
-    else:  # a range walks the key index in order
-        rows = SearchName.objects.filter(key__gte=prefix, key__lt=prefix + "\U0010ffff").order_by("key")
+    rows = backend.starting_with(SearchName.objects.all(), "key", prefix)
     return list(rows.values_list("entry_id", "key", "kind", "start", "words")[:_SCAN])
 
 
-def _collect(found: dict[int, tuple], prefix: str, typed: str, corrected: bool = False) -> None:
-    for entry_id, key, kind, start, words in _names(prefix):
+def _collect(backend, found: dict[int, tuple], prefix: str, typed: str, corrected: bool = False) -> None:
+    for entry_id, key, kind, start, words in _names(backend, prefix):
         rank = (corrected, key != typed, not start, kind != SearchName.TITLE, words, len(key), key)
         if entry_id not in found or rank < found[entry_id]:
             found[entry_id] = rank
@@ -59,19 +55,20 @@ def suggest(query: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
     prefixes = _prefixes(text)
     if not prefixes or not limit:
         return []
+    backend = get_backend()
     found: dict[int, tuple] = {}
     for prefix in prefixes:
-        _collect(found, prefix, prefixes[0])
+        _collect(backend, found, prefix, prefixes[0])
     if not found:
         last = WORD_PATTERN.findall(text)[-1]
         if len(word_terms(last)) == 1:
             head = " ".join(prefixes[0].split()[:-1])
-            likely = [c for c in corrections(last, get_backend()) if c.names and (c.one_edit or c.sound_edits <= 1)]
+            likely = [c for c in corrections(last, backend) if c.names and (c.one_edit or c.sound_edits <= 1)]
             for correction in likely[:2]:
-                _collect(found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
+                _collect(backend, found, f"{head} {correction.term}".strip(), prefixes[0], corrected=True)
     ids = sorted(found, key=found.get)[:limit]
     if not ids and sum(ch.isalpha() for ch in text) >= 4 and not any(ch.isdigit() for ch in text):
-        ids = get_backend().similar_names(text, limit)  # look-alike names (PostgreSQL only)
+        ids = backend.similar_names(text, limit)  # look-alike names (PostgreSQL only)
     known = {pk: (title, slug) for pk, title, slug in
              Entry.objects.published().filter(pk__in=ids).values_list("pk", "title", "slug")}
-    return [{"title": known[pk][0], "url": Entry(slug=known[pk][1]).get_absolute_url()} for pk in ids if pk in known]
+    return [{"title": known[pk][0], "url": entry_url(known[pk][1])} for pk in ids if pk in known]

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models.functions import Length
 
-from .models import DOCUMENT_COUNT_TERM, SearchTerm
+from .models import TERM_COLUMNS, SearchTerm
 from .text import base_form, word_terms
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
@@ -93,23 +94,20 @@ def corrections(word: str, backend) -> list[Correction]:
     stem = word_terms(word)[0]
     shape = skeleton(typed)
     keys = sorted(edits1(shape) | {shape})
-    table = SearchTerm._meta.db_table
-    columns = f"SELECT term, display, entries, names, skeleton FROM {table} WHERE "
-    rows = {row[0]: row for row in _rows(columns + f"skeleton IN ({', '.join(['%s'] * len(keys))})", keys)}
+    # Hundreds of keys: one plain statement (the ORM would prepare each parameter).
+    rows = {row[0]: row for row in _rows(f"SELECT {', '.join(TERM_COLUMNS)} FROM {SearchTerm._meta.db_table} "
+                                         f"WHERE skeleton IN ({', '.join(['%s'] * len(keys))})", keys)}
     # Two slips in one word: look among words sharing the first three letters and about the length.
-    if connection.vendor == "postgresql":
-        prefix, params = "term LIKE %s", [stem[:3] + "%"]
-    else:
-        prefix, params = "term >= %s AND term < %s", [stem[:3], stem[:2] + chr(ord(stem[2]) + 1)]
-    nearby = _rows(columns + prefix + " AND length(term) BETWEEN %s AND %s ORDER BY entries DESC LIMIT 200",
-                   params + [len(stem) - 3, len(stem) + 3])
+    nearby = (backend.starting_with(SearchTerm.objects.all(), "term", stem[:3])
+              .alias(length=Length("term")).filter(length__range=(len(stem) - 3, len(stem) + 3))
+              .order_by("-entries").values_list(*TERM_COLUMNS)[:200])
     for row in nearby:
         rows.setdefault(row[0], row)
     for row in backend.similar_terms(stem):
         rows.setdefault(row[0], row)
     found = []
     for candidate, display, entries, names, sound in rows.values():
-        if candidate in (stem, DOCUMENT_COUNT_TERM) or entries <= 0:
+        if candidate == stem or entries <= 0:
             continue
         written = base_form(display or candidate)
         if abs(len(written) - len(typed)) > 2:

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 
-from .. import structured_data
+from .. import addresses, structured_data
 
 register = template.Library()
 
@@ -19,6 +19,12 @@ def entry_json_ld(entry):
 @register.simple_tag
 def website_json_ld():
     return structured_data.json_ld_script(structured_data.website_data())
+
+
+@register.filter
+def entry_url(slug: str) -> str:
+    """The address of the entry with this slug (``{{ slug|entry_url }}``)."""
+    return addresses.entry_url(slug)
 
 
 @register.simple_tag

@@ -1,32 +1,46 @@
-"""PostgreSQL: full-text search with weighted ``tsvector`` columns, GIN indexes, ``pg_trgm``.
+"""PostgreSQL: full-text search with labelled ``tsvector`` columns, GIN indexes, ``pg_trgm``.
 
-Table ``encyclopedia_search_document`` (migration 0002, PostgreSQL only):
+Table ``encyclopedia_search_document`` (migration 0002, PostgreSQL only; the unmanaged
+model :class:`~encyclopedia.search.models.SearchDocument`):
 
-- ``short``: names (weight A), headings (B) and summary (C);
-- ``everything``: the same plus the body (D), ranked with ``ts_rank`` weights A/B/C/D.
+- ``short``: names (label A), headings (B) and summary (C);
+- ``everything``: the same plus the body (D), ranked with ``ts_rank`` (``SearchRank``).
 
 The vectors are written as ``tsvector`` literals built here from the same terms the
 SQLite backend stores, with one position left empty between parts (names, headings),
 so phrases (``<->``) behave exactly as FTS5 phrases do and no text-search parser or
 dictionary can make the two databases disagree.  Queries are ``tsquery`` literals
-built from those terms, every lexeme quoted.  ``pg_trgm`` finds look-alike terms for
-"Did you mean", and entry names similar to a query that matched nothing (compared
-through ``unaccent``).
+built from those terms, every lexeme quoted (:class:`TsQuery`, a ``SearchQuery`` that
+skips ``to_tsquery``).  ``pg_trgm`` finds look-alike terms for "Did you mean"
+(``TrigramSimilarity``), and entry names similar to a query that matched nothing
+(compared through ``unaccent``).  Prefixes are scanned with ``LIKE`` on the columns'
+pattern indexes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
+from django.db.models import F
 
-from . import chunks, fetch_ids
+from ...bulk import chunks
+from ..models import TERM_COLUMNS, SearchDocument, SearchTerm
+from .base import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend
 
-TABLE = "encyclopedia_search_document"
+TABLE = SearchDocument._meta.db_table
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS_PER_TERM = 256
-_WEIGHTS = {"names": "A", "headings": "B", "summary": "C", "body": "D"}
-_RANK_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"  # D, C, B, A
+# The fields' labels, A for the weightiest.  ts_rank's own weights for the labels (D 0.1,
+# C 0.2, B 0.4, A 1.0) keep FIELD_WEIGHTS' order, so relevance is left at its default.
+_LABELS = dict(zip(sorted(FIELD_WEIGHTS, key=FIELD_WEIGHTS.get, reverse=True), "ABCD"))
+
+
+class TsQuery(SearchQuery):
+    """A ``tsquery`` literal taken as written: no parser or dictionary between our terms and the index."""
+
+    template = "%(expressions)s::tsquery"
 
 
 def _lexeme(term: str) -> str:
@@ -38,19 +52,19 @@ def vector_literal(fields: dict[str, list[list[str]]], names: tuple[str, ...]) -
     positions: dict[str, list[str]] = {}
     position = 0
     for name in names:
-        weight = _WEIGHTS[name]
+        label = _LABELS[name]
         for part in fields[name]:
             for term in part:
                 position = min(position + 1, MAX_POSITION)
                 places = positions.setdefault(term, [])
                 if len(places) < MAX_POSITIONS_PER_TERM:
-                    places.append(f"{position}{weight}")
+                    places.append(f"{position}{label}")
             position = min(position + 1, MAX_POSITION)  # the gap between parts
     return " ".join(f"{_lexeme(term)}:{','.join(dict.fromkeys(places))}" for term, places in positions.items())
 
 
-def _alternative(alternative, weight: str) -> str:
-    suffix = f":{weight}" if weight else ""
+def _alternative(alternative, label: str) -> str:
+    suffix = f":{label}" if label else ""
     lexemes = [_lexeme(term) + suffix for term in alternative.terms]
     if len(lexemes) == 1:
         return lexemes[0]
@@ -58,19 +72,23 @@ def _alternative(alternative, weight: str) -> str:
 
 
 def query_literal(alternatives, field: str = "body") -> str:
-    weight = _WEIGHTS[field] if field != "body" else ""
-    return " | ".join(_alternative(alternative, weight) for alternative in alternatives)
+    label = _LABELS[field] if field in SHORT_FIELDS else ""
+    return " | ".join(_alternative(alternative, label) for alternative in alternatives)
 
 
-class PostgreSQLBackend:
+def _column(field: str) -> str:
+    return "short" if field in SHORT_FIELDS else "everything"
+
+
+class PostgreSQLBackend(SearchBackend):
     vendor = "postgresql"
     relevance_limit = 300  # ts_rank reads each row's whole tsvector
     phrase_limit = 300  # so does checking a phrase's word positions
 
     # -- writing -------------------------------------------------------------------------------
     def insert(self, documents) -> None:
-        rows = [(document.entry_id, vector_literal(document.fields, ("names", "headings", "summary")),
-                 vector_literal(document.fields, ("names", "headings", "summary", "body")))
+        rows = [(document.entry_id, vector_literal(document.fields, SHORT_FIELDS),
+                 vector_literal(document.fields, tuple(FIELD_WEIGHTS)))
                 for document in documents]
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {TABLE} (entry_id, short, everything) "
@@ -91,23 +109,23 @@ class PostgreSQLBackend:
             for part in chunks(entry_ids, 5000):
                 cursor.execute(
                     f"SELECT entry_id, ARRAY(SELECT lexeme FROM unnest(everything)), "
-                    f"ARRAY(SELECT lexeme FROM unnest(short) WHERE 'A' = ANY(weights)) "
-                    f"FROM {TABLE} WHERE entry_id = ANY(%s)", [part])
+                    f"ARRAY(SELECT lexeme FROM unnest(short) WHERE %s = ANY(weights)) "
+                    f"FROM {TABLE} WHERE entry_id = ANY(%s)", [_LABELS["names"], part])
                 for entry_id, everything, names in cursor.fetchall():
                     found[entry_id] = (set(everything), set(names))
         return found
 
     # -- reading -------------------------------------------------------------------------------
     def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
-        """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
-        column = "everything" if field == "body" else "short"
-        return fetch_ids(f"SELECT entry_id FROM {TABLE} WHERE {column} @@ %s::tsquery",
-                         [query_literal(alternatives, field)], "entry_id", limit)
+        rows = SearchDocument.objects.filter(**{_column(field): TsQuery(query_literal(alternatives, field))})
+        if limit is not None:
+            rows = rows.order_by("entry_id")[:limit]
+        return list(rows.values_list("entry_id", flat=True))
 
     def count(self, alternatives) -> int:
-        """How many entries match any alternative.  Checking a phrase reads each candidate's whole
-        tsvector (its word positions), so when plain alternatives are mixed in, the rows they match
-        are counted from the index alone and phrases are checked only on the other rows."""
+        """Checking a phrase reads each candidate's whole tsvector (its word positions), so when
+        plain alternatives are mixed in, the rows they match are counted from the index alone and
+        phrases are checked only on the other rows."""
         phrases = [alternative for alternative in alternatives if alternative.phrase and len(alternative.terms) > 1]
         plain = [alternative for alternative in alternatives if alternative not in phrases]
         if not phrases or not plain:
@@ -127,33 +145,30 @@ class PostgreSQLBackend:
 
     @staticmethod
     def _count(literal: str) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE everything @@ %s::tsquery", [literal])
-            return cursor.fetchone()[0]
+        return SearchDocument.objects.filter(everything=TsQuery(literal)).count()
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
-        """``ts_rank`` with weights A/B/C/D of every match: over all text (``all``), or over
-        titles and aliases only (``names``)."""
+        """``ts_rank`` of every match (its default weights for the labels)."""
         column, field = ("everything", "body") if scope == "all" else ("short", "names")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT entry_id, ts_rank({_RANK_WEIGHTS}, {column}, q) "
-                           f"FROM {TABLE}, CAST(%s AS tsquery) AS q WHERE {column} @@ q",
-                           [query_literal(alternatives, field)])
-            return dict(cursor.fetchall())
+        query = TsQuery(query_literal(alternatives, field))
+        return dict(SearchDocument.objects.filter(**{column: query})
+                    .annotate(rank=SearchRank(F(column), query)).values_list("entry_id", "rank"))
+
+    def starting_with(self, rows, column: str, prefix: str):
+        """``LIKE 'prefix%'`` on the column's pattern index; in no order (ordering would sort every match)."""
+        return rows.filter(**{f"{column}__startswith": prefix}).order_by()
 
     def similar_terms(self, term: str) -> list[tuple]:
-        """(term, display, entries, names, skeleton) of vocabulary terms sharing enough trigrams with ``term``
-        (pg_trgm, GIN-indexed)."""
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT term, display, entries, names, skeleton FROM encyclopedia_searchterm "
-                           "WHERE term %% %s AND term <> '' "
-                           "ORDER BY similarity(term, %s) DESC, entries DESC LIMIT 20", [term, term])
-            return cursor.fetchall()
+        """Terms sharing enough trigrams with ``term`` (pg_trgm, GIN-indexed)."""
+        return list(SearchTerm.objects.filter(term__trigram_similar=term)
+                    .annotate(similarity=TrigramSimilarity("term", term))
+                    .order_by("-similarity", "-entries").values_list(*TERM_COLUMNS)[:20])
 
     def similar_names(self, text: str, limit: int) -> list[int]:
-        """Entries with a name that looks like ``text`` (trigrams over accent-free names)."""
+        """Trigrams over accent-free names (``immunoref_fold``, migration 0002)."""
         with connection.cursor() as cursor:
-            # The first hundred look-alikes only, however many there are (a bounded index read).
+            # The first hundred look-alikes only, however many there are (a bounded index read):
+            # a query from a subquery, which the ORM does not write.
             cursor.execute("SELECT entry_id FROM (SELECT entry_id, display FROM encyclopedia_searchname "
                            "WHERE immunoref_fold(display) %% immunoref_fold(%s) AND start LIMIT 100) AS alike "
                            "ORDER BY similarity(immunoref_fold(display), immunoref_fold(%s)) DESC LIMIT %s",

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from django.db import connection
 
-from . import chunks, fetch_ids
+from ...bulk import chunks
+from .base import FIELD_WEIGHTS, SHORT_FIELDS, SearchBackend
 
 SHORT = "encyclopedia_search_short"
 ALL = "encyclopedia_search_all"
 SEPARATOR = "\ue000"
-_COLUMNS = {"names": "names", "headings": "headings", "summary": "summary"}
-_SHORT_WEIGHTS = "8.0, 4.0, 2.0"
+# bm25 over the short table: a word in a title or alias counts most (its columns are SHORT_FIELDS).
+_SHORT_WEIGHTS = ", ".join(str(FIELD_WEIGHTS[name]) for name in SHORT_FIELDS)
 
 
 def _quoted(terms) -> str:
@@ -36,16 +37,31 @@ def _alternative(alternative) -> str:
 
 def match_expression(alternatives, field: str = "body") -> str:
     expression = " OR ".join(_alternative(alternative) for alternative in alternatives)
-    if field in _COLUMNS:
-        return "{" + _COLUMNS[field] + "} : (" + expression + ")"
+    if field in SHORT_FIELDS:
+        return "{" + field + "} : (" + expression + ")"
     return expression
+
+
+def _fetch_ids(sql: str, params: list, order_by: str, limit: int | None = None) -> list[int]:
+    """The first column of ``sql``'s rows; with ``limit``, only the first ones by ``order_by``."""
+    if limit is not None:
+        sql, params = f"{sql} ORDER BY {order_by} LIMIT %s", [*params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _following(prefix: str) -> str | None:
+    """The first string after every string that starts with ``prefix`` (None: there is none)."""
+    prefix = prefix.rstrip(chr(0x10FFFF))
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
 
 
 def _joined(parts: list[list[str]]) -> str:
     return f" {SEPARATOR} ".join(" ".join(part) for part in parts)
 
 
-class SQLiteBackend:
+class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
     relevance_limit = 2000  # bm25 reads FTS5's own per-row sizes: cheap
     phrase_limit = 3000  # word positions are in the index itself
@@ -55,10 +71,8 @@ class SQLiteBackend:
         short_rows, all_rows = [], []
         for document in documents:
             fields = document.fields
-            short_rows.append((document.entry_id, _joined(fields["names"]), _joined(fields["headings"]),
-                               _joined(fields["summary"])))
-            all_rows.append((document.entry_id, _joined([part for name in ("names", "headings", "summary", "body")
-                                                         for part in fields[name]])))
+            short_rows.append((document.entry_id, *(_joined(fields[name]) for name in SHORT_FIELDS)))
+            all_rows.append((document.entry_id, _joined([part for name in FIELD_WEIGHTS for part in fields[name]])))
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {SHORT}(rowid, names, headings, summary) VALUES (%s, %s, %s, %s)",
                                short_rows)
@@ -77,7 +91,6 @@ class SQLiteBackend:
             cursor.execute(f"DELETE FROM {ALL}")
 
     def stored_terms(self, entry_ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
-        """The distinct terms each entry has in the index now: (anywhere, in names)."""
         found: dict[int, tuple[set[str], set[str]]] = {}
         with connection.cursor() as cursor:
             for part in chunks(entry_ids):
@@ -90,9 +103,8 @@ class SQLiteBackend:
 
     # -- reading -------------------------------------------------------------------------------
     def matching(self, alternatives, field: str, limit: int | None = None) -> list[int]:
-        """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
-        table = SHORT if field in _COLUMNS else ALL
-        return fetch_ids(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)],
+        table = SHORT if field in SHORT_FIELDS else ALL
+        return _fetch_ids(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match_expression(alternatives, field)],
                          "rowid", limit)
 
     def count(self, alternatives) -> int:
@@ -101,8 +113,7 @@ class SQLiteBackend:
             return cursor.fetchone()[0]
 
     def relevance(self, alternatives, scope: str) -> dict[int, float]:
-        """bm25 of every match (higher is better): over all text (``all``), or over titles and
-        aliases only (``names``)."""
+        """bm25 (negated, so higher is better)."""
         with connection.cursor() as cursor:
             if scope == "all":
                 cursor.execute(f"SELECT rowid, -bm25({ALL}) FROM {ALL} WHERE {ALL} MATCH %s",
@@ -112,9 +123,11 @@ class SQLiteBackend:
                                [match_expression(alternatives, "names")])
             return dict(cursor.fetchall())
 
-    def similar_terms(self, term: str) -> list[tuple]:
-        """Terms that look like ``term`` (PostgreSQL uses trigrams; here the shared lookups suffice)."""
-        return []
-
-    def similar_names(self, text: str, limit: int) -> list[int]:
-        return []
+    def starting_with(self, rows, column: str, prefix: str):
+        """A range of the column's index, walked in order (SQLite's LIKE ignores case, so no index
+        serves it)."""
+        rows = rows.filter(**{f"{column}__gte": prefix})
+        end = _following(prefix)
+        if end is not None:
+            rows = rows.filter(**{f"{column}__lt": end})
+        return rows.order_by(column)

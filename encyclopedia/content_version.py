@@ -1,17 +1,26 @@
-"""The content version without a database round trip per page (PostgreSQL).
+"""The content version: one string naming what is loaded, and how pages learn it.
 
-Every page's ETag and page-cache key start from the content version.  On SQLite reading
-it costs microseconds; on PostgreSQL it is a round trip per page, which halved page
-throughput in ``bench/http.py``.  So on PostgreSQL each worker process keeps one extra
-connection that ``LISTEN``s on :data:`CHANNEL`, in a daemon thread, and holds the
-latest version in memory.  A load announces its new version with ``NOTIFY`` inside its
-transaction (:func:`announce`); PostgreSQL delivers it at commit, to every machine, in a
-few milliseconds, so a reload still reaches every worker at once.
+A load computes it (``encyclopedia.build``: a hash of every entry's digest, the data
+files and the rendering code) and stores it in ``ContentState.version``, in the same
+transaction as everything else.  Every page's ETag and page-cache key start from it
+(``encyclopedia.caching``), so pages ask for it on every request:
+
+- :func:`stored`: read from the database, one single-row query;
+- :func:`current`: what a page uses: the version announced to this worker, else
+  :func:`stored`, optionally remembered for ``CONTENT_VERSION_SECONDS``.
+
+On SQLite reading it costs microseconds; on PostgreSQL it is a round trip per page,
+which halved page throughput in ``bench/http.py``.  So on PostgreSQL each worker
+process keeps one extra connection that ``LISTEN``s on :data:`CHANNEL`, in a daemon
+thread, and holds the latest version in memory.  A load announces its new version
+with ``NOTIFY`` inside its transaction (:func:`announce`); PostgreSQL delivers it at
+commit, to every machine, in a few milliseconds, so a reload still reaches every worker
+at once.
 
 Whenever the watcher is not sure (before its first read, after its connection broke,
-while it reconnects) :func:`watched_version` answers None and the caller reads the
-version from the database as before.  Every :data:`RESYNC_SECONDS` the watcher also
-reads the version itself, which both checks the connection and catches anything missed.
+while it reconnects) :func:`watched` answers None and the caller reads the version from
+the database as before.  Every :data:`RESYNC_SECONDS` the watcher also reads the
+version itself, which both checks the connection and catches anything missed.
 """
 
 from __future__ import annotations
@@ -22,9 +31,12 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import DatabaseError, connections, router
 from django.db import connection as default_connection
 
-logger = logging.getLogger("encyclopedia.version_watch")
+from .models import ContentState
+
+logger = logging.getLogger("encyclopedia.content_version")
 
 CHANNEL = "immunoref_content"
 RESYNC_SECONDS = 30.0
@@ -128,8 +140,6 @@ def _connect(params: dict):
 
 
 def _read_version(conn) -> str | None:
-    from .models import ContentState
-
     row = conn.execute(f"SELECT version FROM {ContentState._meta.db_table} WHERE id = 1").fetchone()
     return row[0] if row and row[0] else None
 
@@ -137,8 +147,47 @@ def _read_version(conn) -> str | None:
 _watcher = _Watcher()
 
 
-def watched_version() -> str | None:
+def watched() -> str | None:
     """The version as last announced, or None when the caller must read it from the database."""
     if not enabled():
         return None
     return _watcher.current()
+
+
+def stored() -> str | None:
+    """The loaded content's version, read with one query; None when nothing is loaded
+    or the database cannot answer (the page then is served, uncached)."""
+    connection = connections[router.db_for_read(ContentState)]
+    table = connection.ops.quote_name(ContentState._meta.db_table)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return row[0] if row and row[0] else None
+
+
+_remembered: tuple[float, str | None] = (0.0, None)  # (until, version), shared by the threads of a worker
+
+
+def current() -> str | None:
+    """The version a page is built for: as announced to this worker, else :func:`stored`;
+    remembered for ``CONTENT_VERSION_SECONDS`` (default 0: asked on every request, so a
+    reload shows at once).  A few seconds save a database round trip per page where that
+    matters (PostgreSQL on another machine, no watcher), and delay a reload by at most that."""
+    global _remembered
+    seconds = settings.CONTENT_VERSION_SECONDS
+    if seconds <= 0:
+        return _latest()
+    until, version = _remembered
+    now = time.monotonic()
+    if now >= until or version is None:
+        version = _latest()
+        _remembered = (now + seconds, version)
+    return version
+
+
+def _latest() -> str | None:
+    version = watched()
+    return version if version is not None else stored()
