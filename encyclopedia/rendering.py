@@ -9,24 +9,21 @@ a CPU-time limit.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import markdown
-from markdown import Extension
-from markdown.treeprocessors import Treeprocessor
-
-from .mdx.base import StateExtension, readable, state
+from .mdx.base import Document, DocumentExtension, DocumentTreeprocessor, ResetExtension, readable
 from .mdx.citations import CitationExtension
 from .mdx.glossary import GlossaryExtension
 from .mdx.headings import HeadingIdTreeprocessor, HeadingsExtension
 from .mdx.safety import SafetyExtension
+from .mdx.syntax import parse_blocks
 from .mdx.wikilinks import WikiLinkExtension
+from .names import fold_name
 from .records import GlossaryRecord, ReferenceRecord
 from .sanitizer import sanitize
 
@@ -38,7 +35,7 @@ def _code_fingerprint() -> str:
     """Hash of the rendering code: a code change re-renders every entry."""
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     here = Path(__file__).resolve().parent
-    for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py",
+    for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py", here / "names.py",
                         *(here / "mdx").glob("*.py")]):
         digest.update(path.read_bytes())
     digest.update(markdown.__version__.encode())
@@ -48,11 +45,6 @@ def _code_fingerprint() -> str:
 
 
 RENDERER_FINGERPRINT = _code_fingerprint()
-
-
-def fold_name(name: str) -> str:
-    """How aliases and slugs are compared: case, hyphens and spacing do not matter."""
-    return " ".join(re.sub(r"[-_]+", " ", name.casefold()).split())
 
 
 @dataclass(frozen=True)
@@ -87,14 +79,6 @@ class RenderContext:
         slug = self.aliases.get(fold_name(name))
         return self.targets.get(slug) if slug else None
 
-    def suggest(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.targets), n=1, cutoff=0.6)
-        return f" (did you mean `{close[0]}`?)" if close else ""
-
-    def suggest_reference(self, key: str) -> str:
-        close = difflib.get_close_matches(key, list(self.references), n=1, cutoff=0.6)
-        return f" (did you mean `{close[0]}`?)" if close else ""
-
 
 @dataclass
 class RenderResult:
@@ -109,23 +93,24 @@ class RenderResult:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (snippet, message)
 
 
-def _extensions():
+def _extensions(document: Document) -> list:
+    """Python-Markdown's extensions we use, and ours, each given the one shared document."""
     return [
-        StateExtension(),
-        SafetyExtension(),
+        ResetExtension(document=document),
+        SafetyExtension(document=document),
         "markdown.extensions.tables",
         "markdown.extensions.attr_list",
         "markdown.extensions.fenced_code",
         "markdown.extensions.sane_lists",
-        HeadingsExtension(),
-        WikiLinkExtension(),
-        CitationExtension(),
-        GlossaryExtension(),
-        PlainTextExtension(),
+        HeadingsExtension(document=document),
+        WikiLinkExtension(document=document),
+        CitationExtension(document=document),
+        GlossaryExtension(document=document),
+        PlainTextExtension(document=document),
     ]
 
 
-class PlainTextTreeprocessor(Treeprocessor):
+class PlainTextTreeprocessor(DocumentTreeprocessor):
     """The entry's readable text (for search and snippets), without the appended lists."""
 
     def run(self, root: etree.Element) -> None:
@@ -134,7 +119,7 @@ class PlainTextTreeprocessor(Treeprocessor):
             if child.tag == "section":
                 continue
             parts.append(" ".join(readable(self.md, _text_of(child)).split()))
-        state(self.md).plain_text = "\n".join(part for part in parts if part)
+        self.document.plain_text = "\n".join(part for part in parts if part)
 
 
 def _text_of(element: etree.Element) -> str:
@@ -147,9 +132,9 @@ def _text_of(element: etree.Element) -> str:
     return text + (element.tail or "")
 
 
-class PlainTextExtension(Extension):
+class PlainTextExtension(DocumentExtension):
     def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(PlainTextTreeprocessor(md), "immunoref_plain_text", 5)
+        md.treeprocessors.register(PlainTextTreeprocessor(md, self.document), "immunoref_plain_text", 5)
 
 
 class Renderer:
@@ -157,19 +142,18 @@ class Renderer:
 
     def __init__(self, context: RenderContext):
         self.context = context
+        self.document = Document(context)
         self.md = markdown.Markdown(
-            extensions=_extensions(),
+            extensions=_extensions(self.document),
             extension_configs={"markdown.extensions.tables": {"use_align_attribute": True}},
             output_format="html",
         )
-        self.md.immunoref_context = context
 
     def render(self, body: str, page: PageInfo) -> RenderResult:
-        md = self.md
-        md.reset()
-        md.immunoref_page = page
-        html = md.convert(body)
-        doc = state(md)
+        self.md.reset()
+        doc = self.document
+        doc.page = page
+        html = self.md.convert(body)
         return RenderResult(
             html=sanitize(html),
             toc=list(doc.toc),
@@ -182,18 +166,16 @@ class Renderer:
             problems=list(doc.problems),
         )
 
+    def block_tree(self, body: str):
+        """The body's top-level blocks from a block parse only (cheap): no inline Markdown, no HTML."""
+        self.md.reset()
+        self.document.page = PageInfo(slug="")
+        return parse_blocks(self.md, body)
+
     def section_ids(self, body: str) -> tuple[list[str], list[tuple[str, str]]]:
-        """Heading ids from a block parse only (cheap): no inline Markdown, no HTML."""
-        md = self.md
-        md.reset()
-        md.immunoref_page = PageInfo(slug="")
-        lines = body.split("\n")
-        for preprocessor in md.preprocessors:
-            lines = preprocessor.run(lines)
-        root = md.parser.parseDocument(lines).getroot()
-        HeadingIdTreeprocessor(md).run(root)
-        doc = state(md)
-        return list(doc.heading_ids), list(doc.problems)
+        """Heading ids (and their problems) from a block parse only."""
+        HeadingIdTreeprocessor(self.md, self.document).run(self.block_tree(body))
+        return list(self.document.heading_ids), list(self.document.problems)
 
 
 def render_markdown(body: str, context: RenderContext | None = None, slug: str = "", draft: bool = False) -> RenderResult:
