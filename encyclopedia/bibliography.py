@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from html import escape
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import yamlnodes as yn
 from .records import ReferenceRecord
 
-REFERENCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*$")
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^\d{1,9}$")
@@ -159,16 +157,3 @@ def vancouver_text(ref: ReferenceRecord) -> str:
     if ref.note:
         parts.append(_sentence(ref.note))
     return " ".join(parts)
-
-
-def reference_html(ref: ReferenceRecord) -> str:
-    """The formatted reference with its DOI, PubMed and web links (escaped, safe)."""
-    links = []
-    if ref.doi:
-        links.append(f'<a class="ref-doi" href="{escape(ref.doi_url)}">doi:{escape(ref.doi)}</a>')
-    if ref.pmid:
-        links.append(f'<a class="ref-pubmed" href="{escape(ref.pubmed_url)}">PubMed {escape(ref.pmid)}</a>')
-    if ref.url:
-        links.append(f'<a class="ref-url" href="{escape(ref.url)}">{escape(ref.url)}</a>')
-    text = escape(vancouver_text(ref))
-    return text + ("" if not links else " " + " · ".join(links))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from pathlib import Path
 
 import markdown
@@ -31,8 +31,9 @@ from .sanitizer import sanitize
 RENDERER_VERSION = "1"
 
 
-def _code_fingerprint() -> str:
-    """Hash of the rendering code: a code change re-renders every entry."""
+@cache
+def renderer_fingerprint() -> str:
+    """Hash of the rendering code: a code change re-renders every entry (computed on first use)."""
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     here = Path(__file__).resolve().parent
     for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py", here / "names.py",
@@ -43,8 +44,6 @@ def _code_fingerprint() -> str:
     digest.update(bleach.__version__.encode())
     return digest.hexdigest()[:16]
 
-
-RENDERER_FINGERPRINT = _code_fingerprint()
 
 
 @dataclass(frozen=True)
