@@ -50,8 +50,8 @@ def _author_name(node, index: int) -> str:
     return f"{name} {suffix}".strip()
 
 
-def read_reference(node) -> ReferenceRecord:
-    """One CSL-YAML record; NodeError names the line of what is wrong."""
+def _fields(node) -> tuple[str, dict]:
+    """(the record's id, its fields by name), with the checks every record must pass."""
     if not isinstance(node, MappingNode):
         raise yn.NodeError(yn.line(node), "each reference must be a record starting `- id: …`")
     fields = {}
@@ -71,6 +71,22 @@ def read_reference(node) -> ReferenceRecord:
         if required not in fields:
             what = "a title" if required == "title" else "a year (`issued: 2018`)"
             raise yn.NodeError(yn.line(node), f"{where} has no `{required}`: every reference needs {what}")
+    return ref_id, fields
+
+
+def _accessed(fields: dict) -> str:
+    if "accessed" not in fields:
+        return ""
+    if isinstance(fields["accessed"], MappingNode):
+        return str(yn.year(fields["accessed"], "accessed"))
+    return yn.date(fields["accessed"], "accessed").isoformat()
+
+
+def read_reference(node) -> ReferenceRecord:
+    """One CSL-YAML record; NodeError names the line of what is wrong."""
+    ref_id, fields = _fields(node)
+    where = f"reference `{ref_id}`"
+
 
     def optional(name: str) -> str:
         return yn.scalar_text(fields[name], name) if name in fields else ""
@@ -90,13 +106,7 @@ def read_reference(node) -> ReferenceRecord:
     if url and not URL_PATTERN.match(url):
         raise yn.NodeError(yn.line(fields["URL"]), f"{where}: URL must start with https:// or http://")
     ref_type = yn.text(fields["type"], "type") if "type" in fields else "article-journal"
-    accessed = ""
-    if "accessed" in fields:
-        accessed_node = fields["accessed"]
-        if isinstance(accessed_node, MappingNode):
-            accessed = str(yn.year(accessed_node, "accessed"))
-        else:
-            accessed = yn.date(accessed_node, "accessed").isoformat()
+    accessed = _accessed(fields)
     if ref_type == "webpage" and url and not accessed:
         raise yn.NodeError(yn.line(node), f"{where} is a web page: add `accessed: YYYY-MM-DD`, the day you read it")
     return ReferenceRecord(

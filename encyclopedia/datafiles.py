@@ -120,29 +120,45 @@ def read_references(content: ContentSet, known: Known | None = None) -> None:
 
 
 GLOSSARY_FIELDS = ("term", "definition", "abbreviation", "entry", "also", "pronunciation")
+TIMELINE_FIELDS = ("key", "title", "duration", "text", "entry", "cite")
+
+
+def _list_file(content: ContentSet, name: str, example: str) -> tuple[str, list] | None:
+    """(shown path, items) of a data file that is a list of records, or None after recording a problem."""
+    path = content.root / name
+    node = read_yaml_file(content, path)
+    if node is None:
+        return None
+    shown = content.display_path(path)
+    if not isinstance(node, SequenceNode):
+        content.problem(shown, yn.line(node), f"{name} must be a list of {example}")
+        return None
+    return shown, node.value
+
+
+def _item_fields(item, what: str, kind: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+    """The fields of one record of a list file by name; NodeError for an unknown or missing one."""
+    fields = {name: (name_node, value) for name, name_node, value in yn.mapping_items(item, what)}
+    for name, (name_node, _value) in fields.items():
+        if name not in allowed:
+            raise yn.NodeError(yn.line(name_node), f"unknown {kind} field `{name}`{did_you_mean(name, allowed)}")
+    for name in required:
+        if name not in fields:
+            raise yn.NodeError(yn.line(item), f"{what} needs `{name}`")
+    return {name: value for name, (_name_node, value) in fields.items()}
 
 
 def read_glossary(content: ContentSet) -> None:
-    path = content.root / GLOSSARY_FILE
-    node = read_yaml_file(content, path)
-    if node is None:
+    found = _list_file(content, GLOSSARY_FILE, "terms, each starting `- term: …`")
+    if found is None:
         return
-    shown = content.display_path(path)
-    if not isinstance(node, SequenceNode):
-        content.problem(shown, yn.line(node), f"{GLOSSARY_FILE} must be a list of terms, each starting `- term: …`")
-        return
+    shown, items = found
     names: dict[str, tuple[str, int]] = {}
     keys: set[str] = set()
-    for item in node.value:
+    for item in items:
         try:
-            fields = {name: (name_node, value) for name, name_node, value in yn.mapping_items(item, "a glossary term")}
-            for name, (name_node, _value) in fields.items():
-                if name not in GLOSSARY_FIELDS:
-                    raise yn.NodeError(yn.line(name_node), f"unknown glossary field `{name}`{did_you_mean(name, GLOSSARY_FIELDS)}")
-            for name in ("term", "definition"):
-                if name not in fields:
-                    raise yn.NodeError(yn.line(item), f"a glossary term needs `{name}`")
-            term = yn.text(fields["term"][1], "term", max_length=120)
+            fields = _item_fields(item, "a glossary term", "glossary", GLOSSARY_FIELDS, ("term", "definition"))
+            term = yn.text(fields["term"], "term", max_length=120)
             key = glossary_key(term)
             if key in keys:
                 key = f"{key}-{len(keys)}"
@@ -150,11 +166,11 @@ def read_glossary(content: ContentSet) -> None:
             record = GlossaryRecord(
                 key=key,
                 term=term,
-                definition=yn.text(fields["definition"][1], "definition", max_length=600),
-                abbreviation=yn.text(fields["abbreviation"][1], "abbreviation", max_length=40) if "abbreviation" in fields else "",
-                entry=yn.text(fields["entry"][1], "entry") if "entry" in fields else "",
-                also=tuple(yn.text_list(fields["also"][1], "also")) if "also" in fields else (),
-                pronunciation=yn.text(fields["pronunciation"][1], "pronunciation", max_length=120) if "pronunciation" in fields else "",
+                definition=yn.text(fields["definition"], "definition", max_length=600),
+                abbreviation=yn.text(fields["abbreviation"], "abbreviation", max_length=40) if "abbreviation" in fields else "",
+                entry=yn.text(fields["entry"], "entry") if "entry" in fields else "",
+                also=tuple(yn.text_list(fields["also"], "also")) if "also" in fields else (),
+                pronunciation=yn.text(fields["pronunciation"], "pronunciation", max_length=120) if "pronunciation" in fields else "",
                 line=yn.line(item),
             )
             for name in record.names():
@@ -169,32 +185,22 @@ def read_glossary(content: ContentSet) -> None:
 
 
 def read_timeline(content: ContentSet) -> None:
-    path = content.root / TIMELINE_FILE
-    node = read_yaml_file(content, path)
-    if node is None:
+    found = _list_file(content, TIMELINE_FILE, "steps, each starting `- key: …`")
+    if found is None:
         return
-    shown = content.display_path(path)
-    if not isinstance(node, SequenceNode):
-        content.problem(shown, yn.line(node), f"{TIMELINE_FILE} must be a list of steps, each starting `- key: …`")
-        return
-    allowed = {"key", "title", "duration", "text", "entry", "cite"}
-    for item in node.value:
+    shown, items = found
+    for item in items:
         try:
-            fields = {name: (name_node, value) for name, name_node, value in yn.mapping_items(item, "a timeline step")}
-            for name, (name_node, _value) in fields.items():
-                if name not in allowed:
-                    raise yn.NodeError(yn.line(name_node), f"unknown timeline field `{name}`{did_you_mean(name, allowed)}")
-            for name in ("key", "title", "duration", "text", "cite"):
-                if name not in fields:
-                    raise yn.NodeError(yn.line(item), f"a timeline step needs `{name}`")
+            fields = _item_fields(item, "a timeline step", "timeline", TIMELINE_FIELDS,
+                                  ("key", "title", "duration", "text", "cite"))
             content.timeline.append(
                 TimelineStepRecord(
-                    key=yn.text(fields["key"][1], "key"),
-                    title=yn.text(fields["title"][1], "title", max_length=120),
-                    duration=yn.text(fields["duration"][1], "duration", max_length=120),
-                    text=yn.text(fields["text"][1], "text", max_length=600),
-                    entry=yn.text(fields["entry"][1], "entry") if "entry" in fields else "",
-                    cite=tuple(yn.text_list(fields["cite"][1], "cite")),
+                    key=yn.text(fields["key"], "key"),
+                    title=yn.text(fields["title"], "title", max_length=120),
+                    duration=yn.text(fields["duration"], "duration", max_length=120),
+                    text=yn.text(fields["text"], "text", max_length=600),
+                    entry=yn.text(fields["entry"], "entry") if "entry" in fields else "",
+                    cite=tuple(yn.text_list(fields["cite"], "cite")),
                     line=yn.line(item),
                 )
             )

@@ -21,10 +21,6 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-def current_request_id() -> str:
-    return getattr(_local, "request_id", "-")
-
-
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

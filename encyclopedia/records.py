@@ -117,7 +117,7 @@ class ContentSet:
     entries: dict[str, EntryRecord] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # slugs of entry files that failed to read
     file_hashes: dict[str, str] = field(default_factory=dict)  # data file name -> sha256 of its bytes
-    scanned_at: int = 0  # time.time_ns() before the first file was read (see encyclopedia.incremental)
+    scanned_at: int = 0  # time.time_ns() before the first file was read (see encyclopedia.changes)
     problems: list[Problem] = field(default_factory=list)
 
     def display_path(self, path: Path) -> str:
