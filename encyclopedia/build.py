@@ -24,6 +24,7 @@ from typing import Callable
 
 from django.urls import reverse
 
+from .dependencies import dependencies_of
 from .errors import ContentError
 from .fields import SEEN_BY_OTHERS
 from .loader import read_changed, read_content
@@ -31,7 +32,6 @@ from .names import SLUG_PATTERN, did_you_mean, fold_name
 from .parse_cache import Known, front_matter_of
 from .records import ContentSet, EntryRecord, ReferenceRecord
 from .rendering import LinkTarget, PageInfo, RenderContext, RenderResult
-from .dependencies import dependencies_of
 from .versions import DependencyHashes, data_digest, entry_digest, glossary_names_hash, version_of
 from .workers import Job, run_jobs
 
@@ -57,8 +57,8 @@ class Stored:
         """What the loader may reuse: entry snapshots, data-file hashes, references (see parse_cache)."""
         return Known()
 
-    def references(self, keys: list[str]) -> dict[str, ReferenceRecord]:
-        """The stored references with these keys."""
+    def references(self, keys: list[str] | None = None) -> dict[str, ReferenceRecord]:
+        """The stored references (with these keys, or all)."""
         return {}
 
     def entries(self, slugs: list[str] | None = None) -> dict[str, StoredEntry]:

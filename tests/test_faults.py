@@ -237,7 +237,7 @@ def test_two_loads_started_together_do_not_corrupt_anything(database, two_versio
     for code, output in results:
         assert "Traceback" not in output, output
         if code == 1:
-            assert f"error: {BUSY}; wait for it to finish and try again" in output, output
+            assert f"CommandError: {BUSY}; wait for it to finish and try again" in output, output
     with Server(database.env(), workers=1) as server:
         assert serving_version(server) == VERSIONS[1]
 
