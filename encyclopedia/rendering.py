@@ -1,10 +1,12 @@
 """The single place Markdown becomes sanitized HTML.
 
-``render_entry`` normalises nothing and checks nothing about files: the loader has done
-that.  It runs Python-Markdown with our extensions against a :class:`RenderContext`
-(precomputed maps of entries, aliases, references and glossary terms; never the
-database), then sanitizes.  ``encyclopedia.workers`` calls it in worker processes under
-a CPU-time limit.
+:class:`Renderer` normalises nothing and checks nothing about files: the loader has done
+that.  It runs Python-Markdown with our extensions (``encyclopedia/mdx/``, sharing one
+:class:`~encyclopedia.mdx.base.Document`) against a :class:`RenderContext` (precomputed
+maps of entries, aliases, references and glossary terms; never the database), then
+sanitizes.  ``encyclopedia.workers`` runs it in worker processes under a CPU-time limit;
+:func:`renderer_fingerprint` names the rendering code, so a change to it renders every
+entry again.
 """
 
 from __future__ import annotations
