@@ -40,7 +40,8 @@ def render_files(paths: list[Path], content_dir: Path) -> list[tuple[str, str]]:
         records.append(record)
     shown = {record.path for record in records}
     content.problems = []  # the folder's own problems are not the preview's
-    prepared = check_and_render(content, Stored(), only={record.slug for record in records}, raise_problems=False)
+    prepared = check_and_render(content, Stored(), only={record.slug for record in records}, raise_problems=False,
+                                processes=1)
     problems += [problem for problem in prepared.content.problems if problem.path in shown]
     if problems:
         raise ContentError(problems)
