@@ -90,7 +90,7 @@ def child(content_dir: str, rounds: int) -> None:
     from encyclopedia.models import Entry
     from encyclopedia.search import rebuild_index, search, suggest
     from encyclopedia.search.views import search as search_view
-    from encyclopedia.sync import load_content
+    from encyclopedia.pipeline import load_content
 
     started = time.perf_counter()
     report = load_content(content_dir)

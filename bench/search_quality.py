@@ -118,7 +118,7 @@ def child(queries_path: str, rounds: int) -> None:
     from django.db import connection
     from django.test import Client
 
-    from encyclopedia.sync import load_content
+    from encyclopedia.pipeline import load_content
 
     started = time.perf_counter()
     report = load_content(str(harness.ROOT / "content"))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from html import escape
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import yamlnodes as yn
 from .records import ReferenceRecord
 
-REFERENCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*$")
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^\d{1,9}$")
@@ -52,8 +50,8 @@ def _author_name(node, index: int) -> str:
     return f"{name} {suffix}".strip()
 
 
-def read_reference(node) -> ReferenceRecord:
-    """One CSL-YAML record; NodeError names the line of what is wrong."""
+def _fields(node) -> tuple[str, dict]:
+    """(the record's id, its fields by name), with the checks every record must pass."""
     if not isinstance(node, MappingNode):
         raise yn.NodeError(yn.line(node), "each reference must be a record starting `- id: …`")
     fields = {}
@@ -73,6 +71,22 @@ def read_reference(node) -> ReferenceRecord:
         if required not in fields:
             what = "a title" if required == "title" else "a year (`issued: 2018`)"
             raise yn.NodeError(yn.line(node), f"{where} has no `{required}`: every reference needs {what}")
+    return ref_id, fields
+
+
+def _accessed(fields: dict) -> str:
+    if "accessed" not in fields:
+        return ""
+    if isinstance(fields["accessed"], MappingNode):
+        return str(yn.year(fields["accessed"], "accessed"))
+    return yn.date(fields["accessed"], "accessed").isoformat()
+
+
+def read_reference(node) -> ReferenceRecord:
+    """One CSL-YAML record; NodeError names the line of what is wrong."""
+    ref_id, fields = _fields(node)
+    where = f"reference `{ref_id}`"
+
 
     def optional(name: str) -> str:
         return yn.scalar_text(fields[name], name) if name in fields else ""
@@ -92,13 +106,7 @@ def read_reference(node) -> ReferenceRecord:
     if url and not URL_PATTERN.match(url):
         raise yn.NodeError(yn.line(fields["URL"]), f"{where}: URL must start with https:// or http://")
     ref_type = yn.text(fields["type"], "type") if "type" in fields else "article-journal"
-    accessed = ""
-    if "accessed" in fields:
-        accessed_node = fields["accessed"]
-        if isinstance(accessed_node, MappingNode):
-            accessed = str(yn.year(accessed_node, "accessed"))
-        else:
-            accessed = yn.date(accessed_node, "accessed").isoformat()
+    accessed = _accessed(fields)
     if ref_type == "webpage" and url and not accessed:
         raise yn.NodeError(yn.line(node), f"{where} is a web page: add `accessed: YYYY-MM-DD`, the day you read it")
     return ReferenceRecord(
@@ -159,16 +167,3 @@ def vancouver_text(ref: ReferenceRecord) -> str:
     if ref.note:
         parts.append(_sentence(ref.note))
     return " ".join(parts)
-
-
-def reference_html(ref: ReferenceRecord) -> str:
-    """The formatted reference with its DOI, PubMed and web links (escaped, safe)."""
-    links = []
-    if ref.doi:
-        links.append(f'<a class="ref-doi" href="{escape(ref.doi_url)}">doi:{escape(ref.doi)}</a>')
-    if ref.pmid:
-        links.append(f'<a class="ref-pubmed" href="{escape(ref.pubmed_url)}">PubMed {escape(ref.pmid)}</a>')
-    if ref.url:
-        links.append(f'<a class="ref-url" href="{escape(ref.url)}">{escape(ref.url)}</a>')
-    text = escape(vancouver_text(ref))
-    return text + ("" if not links else " " + " · ".join(links))

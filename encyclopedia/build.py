@@ -1,30 +1,39 @@
-"""From records to rendered entries: cross-entry checks, dependency hashes, rendering.
+"""The middle of the one load pipeline: from a change set to checked, rendered entries.  Writes nothing.
 
-``prepare`` does everything that can fail, without writing anything: it reads the
-content folder, learns every entry's section ids, builds the render context, decides
-which entries must be re-rendered (their file or anything their HTML depends on
-changed), renders those in parallel under the CPU limit, and raises
-:class:`ContentError` with every problem found.  ``encyclopedia.sync`` then writes
-the result in one transaction.
+    find what changed (encyclopedia.changes) → prepare (here) → write (encyclopedia.sync)
+
+:func:`prepare` reads what the change set names (every file, or only the entry files that
+changed), learns every read entry's section ids and what it names, builds the render
+context, decides which entries must be rendered again (their file or anything their HTML
+depends on changed: see :mod:`encyclopedia.versions`), renders those in parallel under the
+CPU limit, and collects every problem as ``path:line``.  A full load and a quick reload run
+exactly these steps; a change set of some files that turns out to reach other entries (a
+new title, alias, draft flag or section id, or any problem) is answered with ``None``, and
+the caller prepares everything instead.  ``preview`` and ``checkcontent`` call it with
+nothing stored, and write nothing.
+
+What the last load stored comes in as a :class:`Stored` (``encyclopedia.sync`` answers it
+from the database); this module never queries.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from django.urls import reverse
 
-from .addresses import entry_url_maker
 from .dependencies import dependencies_of
-from .errors import ContentError, Problem
-from .loader import ContentSet, read_content
-from .parse_cache import Known
-from .records import EntryRecord
-from .rendering import LinkTarget, PageInfo, RenderContext, RenderResult, fold_name, renderer_fingerprint
+from .addresses import entry_url_maker
+from .errors import ContentError
+from .fields import SEEN_BY_OTHERS
+from .loader import read_changed, read_content
+from .names import did_you_mean, fold_name
+from .parse_cache import Known, front_matter_of
+from .records import ContentSet, EntryRecord, ReferenceRecord
+from .rendering import LinkTarget, PageInfo, RenderContext, RenderResult
+from .versions import DependencyHashes, data_digest, entry_digest, glossary_names_hash, version_of
 from .workers import Job, run_jobs
 
 
@@ -39,16 +48,40 @@ class StoredEntry:
     front_matter: dict = field(default_factory=dict)
 
 
+class Stored:
+    """What the last load stored, as :func:`prepare` asks for it.  This one knows nothing
+    (preview, checkcontent, a first load); ``sync.StoredInDatabase`` reads the database."""
+
+    file_stamps: dict = {}  # what the last load stored about the files (encyclopedia.changes)
+
+    def known(self) -> Known:
+        """What the loader may reuse: entry snapshots, data-file hashes, references (see parse_cache)."""
+        return Known()
+
+    def references(self, keys: list[str] | None = None) -> dict[str, ReferenceRecord]:
+        """The stored references (with these keys, or all)."""
+        return {}
+
+    def entries(self, slugs: list[str] | None = None) -> dict[str, StoredEntry]:
+        """The stored entries (``slugs`` only, or all)."""
+        return {}
+
+    def link_targets(self, slugs: list[str]) -> dict[str, LinkTarget]:
+        """The stored entries named by ``slugs``, as link targets."""
+        return {}
+
+
 @dataclass
 class Prepared:
     content: ContentSet
     context: RenderContext
+    everything: bool = True  # the whole folder was read (False: only the changed entry files)
     render_hashes: dict[str, str] = field(default_factory=dict)
     dep_keys: dict[str, dict] = field(default_factory=dict)
     section_ids: dict[str, list[str]] = field(default_factory=dict)
     rendered: dict[str, RenderResult] = field(default_factory=dict)  # only entries that changed
     version: str = ""
-    digests: dict[str, str] = field(default_factory=dict)  # slug -> entry_digest
+    digests: dict[str, str] = field(default_factory=dict)  # slug -> entry_digest, of the entries read
     data_digest: str = ""
 
 
@@ -59,221 +92,192 @@ def line_of_snippet(entry: EntryRecord, snippet: str) -> int:
     return entry.body_line + entry.body.count("\n", 0, index)
 
 
-def _glossary_names_hash(content: ContentSet) -> str:
-    names = sorted((record.key, name) for record in content.glossary for name in record.names())
-    return hashlib.sha256(json.dumps(names).encode()).hexdigest()[:16]
+def report_outcome_problems(content: ContentSet, entry: EntryRecord, outcome, problems) -> None:
+    """Record a worker's failure or an entry's (snippet, message) problems at their lines."""
+    if outcome.failure:
+        content.problem(entry.path, entry.body_line, outcome.failure)
+    for snippet, message in problems:
+        content.problem(entry.path, line_of_snippet(entry, snippet), message)
 
 
-def scan_dependencies(entry: EntryRecord, content: ContentSet, glossary_hash: str, stored: StoredEntry | None) -> dict:
-    """Names the entry's source mentions (see encyclopedia.dependencies); the stored ones when still valid."""
-    if stored and stored.source_hash == entry.source_hash and stored.dep_keys.get("glossary") == glossary_hash:
-        return stored.dep_keys
-    return dependencies_of(entry.body, tuple(content.glossary), glossary_hash)
-
-
-def render_hash(entry: EntryRecord, deps: dict, context: RenderContext, glossary: dict) -> str:
-    """Hash of everything the entry's HTML depends on."""
-    return DependencyHashes(context, glossary).render_hash(entry, deps)
-
-
-class DependencyHashes:
-    """render_hash for every entry of a load, each link target, reference and term described once."""
-
-    def __init__(self, context: RenderContext, glossary: dict):
-        self.context, self.glossary = context, glossary
-        self.links: dict[str, bytes] = {}
-        self.cites: dict[str, bytes] = {}
-        self.terms: dict[str, bytes] = {}
-
-    def _link(self, name: str) -> bytes:
-        target = self.context.resolve(name)
-        return repr((name, target and (target.slug, target.title, sorted(target.section_ids), target.draft,
-                                       target.url))).encode()
-
-    def _cite(self, key: str) -> bytes:
-        reference = self.context.references.get(key)
-        return repr((key, reference and reference.fingerprint())).encode()
-
-    def _term(self, key: str) -> bytes:
-        record = self.glossary.get(key)
-        target = self.context.targets.get(record.entry) if record and record.entry else None
-        return repr((key, record and record.fingerprint(), target and (target.url, target.draft))).encode()
-
-    def render_hash(self, entry: EntryRecord, deps: dict) -> str:
-        digest = hashlib.sha256()
-        digest.update(renderer_fingerprint().encode())
-        digest.update(entry.source_hash.encode())
-        digest.update(b"draft" if entry.draft else b"public")
-        for names, memo, describe in ((deps["links"], self.links, self._link), (deps["cites"], self.cites, self._cite),
-                                      (deps["terms"], self.terms, self._term)):
-            for name in names:
-                part = memo.get(name)
-                if part is None:
-                    part = memo[name] = describe(name)
-                digest.update(part)
-        return digest.hexdigest()
-
-
-def _check_data_files(content: ContentSet, context: RenderContext) -> None:
-    glossary_path = (content.root / "glossary.yaml")
+def check_data_files(content: ContentSet) -> None:
+    """The data files' references to entries and references exist; timeline entries have a timeline."""
+    glossary_path = content.root / "glossary.yaml"
+    slugs = list(content.entries) + sorted(content.broken)
     for record in content.glossary:
         if record.entry and record.entry not in content.entries:
             content.problem(glossary_path, record.line, f"glossary term `{record.term}`: no entry `{record.entry}`"
-                            f"{context.suggest(record.entry)}")
+                            f"{did_you_mean(record.entry, slugs)}")
     timeline_path = content.root / "timeline.yaml"
     for step in content.timeline:
         if step.entry and step.entry not in content.entries:
             content.problem(timeline_path, step.line, f"timeline step `{step.key}`: no entry `{step.entry}`"
-                            f"{context.suggest(step.entry)}")
+                            f"{did_you_mean(step.entry, slugs)}")
         for key in step.cite:
             if key not in content.references:
                 content.problem(timeline_path, step.line, f"timeline step `{step.key}`: no reference `{key}` in "
-                                f"references.yaml{context.suggest_reference(key)}")
-    for slug, entry in content.entries.items():
+                                f"references.yaml{did_you_mean(key, content.references)}")
+    for entry in content.entries.values():
         if entry.timeline and not content.timeline:
             content.problem(entry.path, entry.line_of("timeline"), "`timeline: true` but content/timeline.yaml is "
                             "missing or empty")
 
 
-def build_context(content: ContentSet, section_ids: dict[str, list[str]]) -> RenderContext:
+def build_context(content: ContentSet, section_ids: dict[str, list[str]],
+                  others: dict[str, LinkTarget] | None = None, aliases: dict[str, str] | None = None) -> RenderContext:
+    """The render context of the entries read, plus ``others`` (stored entries they can reach) and,
+    when not every entry was read, the stored alias table (``aliases``)."""
     entry_url = entry_url_maker()
-    targets = {
+    targets = dict(others or {})
+    targets.update({
         slug: LinkTarget(slug=slug, title=entry.title, url=entry_url(slug),
                          section_ids=frozenset(section_ids.get(slug, ())), draft=entry.draft)
         for slug, entry in content.entries.items()
-    }
+    })
     for slug in content.broken:
         targets.setdefault(slug, LinkTarget(slug=slug, title=slug, url=entry_url(slug), section_ids=frozenset(),
                                             broken=True))
-    aliases: dict[str, str] = {}
-    for slug, entry in sorted(content.entries.items()):
-        aliases.setdefault(fold_name(entry.title), slug)
-        for alias in entry.aliases:
-            aliases.setdefault(fold_name(alias), slug)
-        for old in entry.redirect_from:
-            aliases.setdefault(fold_name(old), slug)
-    for slug in content.entries:  # a slug always wins over another entry's title or alias
-        aliases[fold_name(slug)] = slug
+    if aliases is None:
+        aliases = {}
+        for slug, entry in sorted(content.entries.items()):
+            for name in (entry.title, *entry.aliases, *entry.redirect_from):
+                aliases.setdefault(fold_name(name), slug)
+        for slug in content.entries:  # a slug always wins over another entry's title or alias
+            aliases[fold_name(slug)] = slug
     return RenderContext(targets=targets, aliases=aliases, references=dict(content.references),
                          glossary=tuple(content.glossary), glossary_url=reverse("glossary"))
 
 
-def prepare(
-    content_dir: Path | str,
-    stored: dict[str, StoredEntry] | None = None,
-    *,
-    processes: int | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-    force: bool = False,
-    raise_problems: bool = True,
-    known: Known | None = None,
-) -> Prepared:
-    """Read, check and render; raises ContentError listing every problem.
-
-    With ``raise_problems=False`` (``checkcontent``) the problems stay in
-    ``prepared.content.problems`` and whatever could be rendered is returned.
-    ``known`` (what the last load stored) lets unchanged files skip parsing; ``force`` ignores it.
-    """
-    stored = stored or {}
-    content = read_content(content_dir, None if force else known)
-    entries = content.entries
-
-    # 1. Section ids (a cheap block parse), reused for files that did not change.
-    #    The same workers list what each changed file names (links, citations, glossary terms).
-    glossary_hash = _glossary_names_hash(content)
+def _scan(content: ContentSet, last: dict[str, StoredEntry], glossary_hash: str, force: bool,
+          processes: int | None) -> tuple[dict[str, list[str]], dict[str, dict]]:
+    """Section ids (a cheap block parse) and what each entry names, in the workers; reused from
+    ``last`` for files that did not change."""
     section_ids: dict[str, list[str]] = {}
-    scanned: dict[str, dict] = {}
+    names: dict[str, dict] = {}
     jobs = []
-    for slug, entry in entries.items():
-        known = stored.get(slug)
+    for slug, entry in content.entries.items():
+        known = last.get(slug)
         if known and known.source_hash == entry.source_hash and not force:
             section_ids[slug] = list(known.section_ids)
+            if known.dep_keys.get("glossary") == glossary_hash:
+                names[slug] = known.dep_keys
         else:
             jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True,
                             glossary_hash=glossary_hash))
-    glossary_context = RenderContext(glossary=tuple(content.glossary))
-    for slug, outcome in run_jobs(jobs, glossary_context, processes=processes).items():
-        entry = entries[slug]
-        if outcome.failure:
-            content.problem(entry.path, entry.body_line, outcome.failure)
+    for slug, outcome in run_jobs(jobs, RenderContext(glossary=tuple(content.glossary)), processes=processes).items():
+        entry = content.entries[slug]
+        report_outcome_problems(content, entry, outcome, outcome.sections[1] if outcome.sections else ())
+        if not outcome.failure:
+            section_ids[slug], names[slug] = outcome.sections[0], outcome.dependencies
+    for slug, entry in content.entries.items():  # unchanged files whose glossary names changed, failed scans
+        if slug not in names:
+            names[slug] = dependencies_of(entry.body, tuple(content.glossary), glossary_hash)
+    return section_ids, names
+
+
+def _stays_inside(content: ContentSet, last: dict[str, StoredEntry], section_ids: dict[str, list[str]]) -> bool:
+    """Whether the changed entries changed nothing other entries see (fields, section ids), and read cleanly."""
+    if content.problems or content.broken or last.keys() != content.entries.keys():
+        return False
+    for slug, entry in content.entries.items():
+        before = front_matter_of(last[slug].front_matter)
+        if before is None or any(before[name] != getattr(entry, name) for name in SEEN_BY_OTHERS):
+            return False
+        if section_ids.get(slug) != list(last[slug].section_ids):
+            return False
+    return True
+
+
+def _render(prepared: Prepared, last: dict[str, StoredEntry], force: bool, only: set[str] | None,
+            processes: int | None, on_progress: Callable[[int, int], None] | None) -> None:
+    """Hash what each entry depends on; render, on every core, the entries whose hash changed (or ``only``)."""
+    content = prepared.content
+    hashes = DependencyHashes(prepared.context)
+    jobs = []
+    for slug, entry in content.entries.items():
+        prepared.render_hashes[slug] = hashes.render_hash(entry, prepared.dep_keys[slug])
+        known = last.get(slug)
+        if only is not None and slug not in only:
             continue
-        ids, problems = outcome.sections
-        section_ids[slug] = ids
-        scanned[slug] = outcome.dependencies
-        for snippet, message in problems:
-            content.problem(entry.path, line_of_snippet(entry, snippet), message)
-
-    context = build_context(content, section_ids)
-    _check_data_files(content, context)
-
-    # 2. What each entry depends on, and which entries must be rendered again.
-    glossary = {record.key: record for record in content.glossary}
-    prepared = Prepared(content=content, context=context, section_ids=section_ids)
-    hashes = DependencyHashes(context, glossary)
-    render_jobs = []
-    for slug, entry in entries.items():
-        deps = scanned.get(slug) or scan_dependencies(entry, content, glossary_hash, stored.get(slug))
-        prepared.dep_keys[slug] = deps
-        prepared.render_hashes[slug] = hashes.render_hash(entry, deps)
-        known = stored.get(slug)
         if force or not known or known.render_hash != prepared.render_hashes[slug]:
-            render_jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug, draft=entry.draft)))
+            jobs.append(Job(key=slug, body=entry.body, page=PageInfo(slug=slug, draft=entry.draft)))
+    for slug, outcome in run_jobs(jobs, prepared.context, processes=processes, on_progress=on_progress).items():
+        report_outcome_problems(content, content.entries[slug], outcome, outcome.result.problems if outcome.result else ())
+        if not outcome.failure:
+            prepared.rendered[slug] = outcome.result
 
-    # 3. Render what changed, on every core.
-    for slug, outcome in run_jobs(render_jobs, context, processes=processes, on_progress=on_progress).items():
-        entry = entries[slug]
-        if outcome.failure:
-            content.problem(entry.path, entry.body_line, outcome.failure)
-            continue
-        result = outcome.result
-        for snippet, message in result.problems:
-            content.problem(entry.path, line_of_snippet(entry, snippet), message)
-        prepared.rendered[slug] = result
 
+def prepare(
+    content_dir: Path | str,
+    changes=None,
+    stored: Stored | None = None,
+    *,
+    force: bool = False,
+    **options,
+) -> Prepared | None:
+    """Read what ``changes`` names (``None``: everything), then :func:`check_and_render` it.
+
+    ``None`` when a change set of some files must become everything; ``force`` reads and
+    renders everything again, trusting nothing stored.
+    """
+    stored = stored or Stored()
+    everything = changes is None or changes.everything
+    if everything:
+        content = read_content(content_dir, None if force else stored.known())
+    else:
+        content = read_changed(content_dir, changes.files)
+    return check_and_render(content, stored, everything=everything, force=force, **options)
+
+
+def check_and_render(
+    content: ContentSet,
+    stored: Stored,
+    *,
+    everything: bool = True,
+    only: set[str] | None = None,
+    force: bool = False,
+    processes: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    raise_problems: bool = True,
+) -> Prepared | None:
+    """Check the entries read and render those that changed (or just ``only``: a preview);
+    raises ContentError listing every problem, or with ``raise_problems=False``
+    (``checkcontent``, preview) leaves them in ``prepared.content.problems``."""
+    last = {} if force else stored.entries(None if everything else sorted(content.entries))
+    glossary_hash = glossary_names_hash(content)
+    section_ids, dep_keys = _scan(content, last, glossary_hash, force, processes)
+    if everything:
+        context = build_context(content, section_ids)
+        check_data_files(content)
+    elif _stays_inside(content, last, section_ids):
+        context = _context_of_some(content, stored, section_ids, dep_keys)
+    else:
+        return None
+    prepared = Prepared(content=content, context=context, everything=everything, section_ids=section_ids,
+                        dep_keys=dep_keys)
+    _render(prepared, last, force or only is not None, only, processes, on_progress)
+    if content.problems and not everything:
+        return None
     if content.problems and raise_problems:
         raise ContentError(content.problems)
-    prepared.version = compute_version(prepared)
+    prepared.digests = {slug: entry_digest(slug, prepared.render_hashes[slug], entry)
+                        for slug, entry in content.entries.items()}
+    if everything:
+        prepared.data_digest = data_digest(content)
+        prepared.version = version_of(prepared.digests, prepared.data_digest)
+    else:
+        prepared.data_digest = stored.file_stamps["data"]
+        prepared.version = version_of({**stored.file_stamps["digests"], **prepared.digests}, prepared.data_digest)
     return prepared
 
 
-def entry_digest(slug: str, render_hash: str, entry: EntryRecord) -> str:
-    """What one entry adds to the content version: its render hash and every stored field."""
-    return hashlib.sha256(repr((slug, render_hash, entry.title, entry.summary, entry.category, entry.aliases,
-                                str(entry.reviewed), entry.redirect_from, entry.draft, entry.timeline,
-                                entry.diagram, entry.path)).encode()).hexdigest()[:24]
-
-
-def data_digest(content: ContentSet) -> str:
-    """What the data files (categories, references, glossary, timeline) add to the content version."""
-    digest = hashlib.sha256()
-    for key in sorted(content.categories):
-        digest.update(repr(content.categories[key]).encode())
-    for key in sorted(content.references):
-        digest.update(content.references[key].fingerprint().encode())
-    for record in content.glossary:
-        digest.update(record.fingerprint().encode())
-    for step in content.timeline:
-        digest.update(repr(step).encode())
-    return digest.hexdigest()[:24]
-
-
-def version_of(digests: dict[str, str], data: str) -> str:
-    """The content version from per-entry digests and the data digest (an incremental load
-    recomputes it from the stored digests of the entries it did not touch)."""
-    digest = hashlib.sha256(renderer_fingerprint().encode())
-    for slug in sorted(digests):
-        digest.update(f"{slug}\0{digests[slug]}\0".encode())
-    digest.update(data.encode())
-    return digest.hexdigest()[:20]
-
-
-def compute_version(prepared: Prepared) -> str:
-    content = prepared.content
-    prepared.digests = {slug: entry_digest(slug, render_hash, content.entries[slug])
-                        for slug, render_hash in prepared.render_hashes.items()}
-    prepared.data_digest = data_digest(content)
-    return version_of(prepared.digests, prepared.data_digest)
-
-
-def problems_of(exc: ContentError) -> list[Problem]:
-    return exc.problems
+def _context_of_some(content: ContentSet, stored: Stored, section_ids: dict[str, list[str]],
+                     dep_keys: dict[str, dict]) -> RenderContext:
+    """The render context of some changed entries: the stored entries and references they can reach."""
+    content.references.update(stored.references(sorted({key for deps in dep_keys.values() for key in deps["cites"]})))
+    reachable = {name for deps in dep_keys.values() for name in deps["links"]}
+    reachable |= {record.entry for record in content.glossary if record.entry}
+    aliases = stored.file_stamps["aliases"]
+    reachable |= {aliases[fold_name(name)] for name in reachable if fold_name(name) in aliases}
+    others = stored.link_targets(sorted(reachable - set(content.entries)))
+    return build_context(content, section_ids, others, aliases)

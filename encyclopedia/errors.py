@@ -28,7 +28,6 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
-
-def line_of(text: str, offset: int) -> int:
-    """1-based line number of a character offset."""
-    return text.count("\n", 0, max(offset, 0)) + 1
+    def summary(self) -> str:
+        count = len(self.problems)
+        return f"{count} problem{'s' if count != 1 else ''} found"

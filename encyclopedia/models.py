@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from .addresses import entry_url
+from .dates import add_months
 
 
 class Category(models.Model):
@@ -93,12 +94,7 @@ class Entry(models.Model):
 
     @property
     def next_review_due(self) -> dt.date:
-        months = settings.REVIEW_INTERVAL_MONTHS
-        year = self.reviewed.year + (self.reviewed.month - 1 + months) // 12
-        month = (self.reviewed.month - 1 + months) % 12 + 1
-        day = min(self.reviewed.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                                      31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-        return dt.date(year, month, day)
+        return add_months(self.reviewed, settings.REVIEW_INTERVAL_MONTHS)
 
 
 class Redirect(models.Model):
@@ -192,13 +188,13 @@ class TimelineStep(models.Model):
 
 
 class ContentState(models.Model):
-    """One row: the version of what is loaded (for ETags and page-cache keys)."""
+    """One row: what the last load stored besides the content (written in its transaction)."""
 
-    version = models.CharField(max_length=64)
+    version = models.CharField(max_length=64)  # of what is loaded, for ETags and page-cache keys
     loaded_at = models.DateTimeField()
     entry_count = models.IntegerField(default=0)
     files = models.JSONField(default=dict)  # hashes of the data files read, to skip parsing them again
-    index = models.JSONField(default=dict)  # what encyclopedia.incremental needs for a quick reload
+    file_stamps = models.JSONField(default=dict)  # each file's stat stamp and more: see encyclopedia.changes
 
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.

@@ -1,14 +1,19 @@
-"""Render entry files that may lie anywhere, against the content folder (no database)."""
+"""Render entry files that may lie anywhere, against the content folder: an editor's preview.
+
+The files are read as the loader reads entries and put in the folder's place (or beside
+its entries); then the load's own :func:`encyclopedia.build.check_and_render` renders just
+them.  Nothing is written, and only the previewed files' problems are reported.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .build import build_context, line_of_snippet
+from .build import Stored, check_and_render
 from .errors import ContentError, Problem
-from .loader import ContentSet, did_you_mean, read_content, read_entry
-from .rendering import PageInfo
-from .workers import Job, run_jobs
+from .loader import read_content, read_entry
+from .names import did_you_mean
+from .records import ContentSet
 
 
 def render_files(paths: list[Path], content_dir: Path) -> list[tuple[str, str]]:
@@ -28,29 +33,16 @@ def render_files(paths: list[Path], content_dir: Path) -> list[tuple[str, str]]:
         if record is None:
             continue
         if content.categories and record.category not in content.categories:
-            problems.append(Problem(record.path, record.line_of("category"),
-                                    f"unknown category `{record.category}`{did_you_mean(record.category, content.categories)}"))
+            problems.append(Problem(record.path, record.line_of("category"), f"unknown category `{record.category}`"
+                                    f"{did_you_mean(record.category, content.categories)}"))
         content.entries[record.slug] = record
         content.broken.discard(record.slug)
         records.append(record)
-    jobs = [Job(key=slug, body=entry.body, page=PageInfo(slug=slug), sections_only=True)
-            for slug, entry in content.entries.items()]
-    section_ids = {}
-    for slug, outcome in run_jobs(jobs, build_context(content, {})).items():
-        if outcome.sections:
-            section_ids[slug] = outcome.sections[0]
-    context = build_context(content, section_ids)
-    outcomes = run_jobs([Job(key=record.slug, body=record.body, page=PageInfo(slug=record.slug, draft=record.draft))
-                         for record in records], context, processes=1)
-    rendered = []
-    for record in records:
-        outcome = outcomes[record.slug]
-        if outcome.failure:
-            problems.append(Problem(record.path, record.body_line, outcome.failure))
-            continue
-        for snippet, message in outcome.result.problems:
-            problems.append(Problem(record.path, line_of_snippet(record, snippet), message))
-        rendered.append((record.path, outcome.result.html))
+    shown = {record.path for record in records}
+    content.problems = []  # the folder's own problems are not the preview's
+    prepared = check_and_render(content, Stored(), only={record.slug for record in records}, raise_problems=False,
+                                processes=1)
+    problems += [problem for problem in prepared.content.problems if problem.path in shown]
     if problems:
         raise ContentError(problems)
-    return rendered
+    return [(record.path, prepared.rendered[record.slug].html) for record in records]

@@ -16,18 +16,13 @@ from __future__ import annotations
 import re
 import sys
 
+from .mdx.syntax import readable_source
+
 CLINICIAN_HEADING = re.compile(r"^##\s+For clinicians\s*(\{[^}]*\})?\s*$", re.MULTILINE)
 TARGET_GRADE = 8.0
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n(---|\.\.\.)\n", re.DOTALL)
-_CITATION = re.compile(r"(?<!\s)\s*\[(?:-?@[^\[\]\n]+)\]")
-_WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
-_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^)\[\n]*\)")
-_ATTR_LIST = re.compile(r"\{:?[^{}\n]*\}")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-# No pattern above can run past a bracket or brace it does not close, so each is linear in the
-# length of a line, whatever the text (an unclosed `[[` repeated 30,000 times included).
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 
 
@@ -35,13 +30,6 @@ def split_patient_part(body: str) -> str:
     """Return the part of a Markdown body written for patients."""
     match = CLINICIAN_HEADING.search(body)
     return body[: match.start()] if match else body
-
-
-def _wikilink_text(match: re.Match) -> str:
-    if match.group(2):
-        return match.group(2)
-    target = match.group(1).split("#", 1)[0]
-    return target.replace("-", " ")
 
 
 def prose_of(markdown_text: str) -> str:
@@ -75,11 +63,7 @@ def prose_of(markdown_text: str) -> str:
             flush()
             stripped = _LIST_MARKER.sub("", line).strip()
         stripped = stripped.lstrip("> ").strip()
-        stripped = _CITATION.sub("", stripped)
-        stripped = _WIKILINK.sub(_wikilink_text, stripped)
-        stripped = _LINK.sub(r"\1", stripped)
-        stripped = _ATTR_LIST.sub("", stripped)
-        stripped = _EMPHASIS.sub("", stripped)
+        stripped = readable_source(stripped)
         if stripped:
             paragraph.append(stripped)
     flush()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .fields import FRONT_MATTER
 
 
 @dataclass(frozen=True)
@@ -82,26 +86,52 @@ class TimelineStepRecord:
     line: int = 1
 
 
+def _line_of(self, key: str) -> int:
+    """The file line of a front-matter field (1 when it is not there)."""
+    return self.field_lines.get(key, 1)
+
+
+# An entry file as read: where it is, one attribute per front-matter field (encyclopedia.fields),
+# the body text and where things stand in the file.
+EntryRecord = make_dataclass("EntryRecord", [
+    ("slug", str),
+    ("path", str),  # relative to the content folder's parent, for messages
+    ("source_hash", str),
+    *((item.name, Any, field(default=item.default)) for item in FRONT_MATTER),
+    ("body", str, field(default="")),
+    ("body_line", int, field(default=1)),  # file line of the body's first line
+    ("field_lines", dict, field(default_factory=dict)),  # front-matter field -> file line
+], namespace={"line_of": _line_of, "__doc__": "An entry file as read: front matter values, body text and where they stand."})
+EntryRecord.__module__ = __name__  # picklable for the render workers
+
+
 @dataclass
-class EntryRecord:
-    """An entry file as read: front matter values, body text and where they stand."""
+class ContentSet:
+    """Everything read from one content folder."""
 
-    slug: str
-    path: str  # relative to the content folder's parent, for messages
-    source_hash: str
-    title: str = ""
-    summary: str = ""
-    category: str = ""
-    aliases: tuple[str, ...] = ()
-    reviewed: dt.date | None = None
-    redirect_from: tuple[str, ...] = ()
-    draft: bool = False
-    timeline: bool = False
-    diagram: str = ""
-    body: str = ""
-    body_line: int = 1  # file line of the body's first line
-    field_lines: dict[str, int] = field(default_factory=dict)
-    section_ids: tuple[str, ...] = ()
+    root: Path
+    categories: dict[str, CategoryRecord] = field(default_factory=dict)
+    references: dict[str, ReferenceRecord] = field(default_factory=dict)
+    glossary: list[GlossaryRecord] = field(default_factory=list)
+    timeline: list[TimelineStepRecord] = field(default_factory=list)
+    entries: dict[str, EntryRecord] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # slugs of entry files that failed to read
+    file_hashes: dict[str, str] = field(default_factory=dict)  # data file name -> sha256 of its bytes
+    scanned_at: int = 0  # time.time_ns() before the first file was read (see encyclopedia.changes)
+    problems: list[Problem] = field(default_factory=list)
 
-    def line_of(self, key: str) -> int:
-        return self.field_lines.get(key, 1)
+    def display_path(self, path: Path) -> str:
+        """A path relative to the content folder's parent, as messages show it."""
+        if path.is_absolute() and ".." not in path.parts:  # found under the resolved root: no resolve()
+            try:
+                return path.relative_to(self.root.parent).as_posix()
+            except ValueError:
+                pass
+        try:
+            return path.resolve().relative_to(self.root.parent).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def problem(self, path: Path | str, line: int, message: str) -> None:
+        shown = path if isinstance(path, str) else self.display_path(path)
+        self.problems.append(Problem(shown, line, message))

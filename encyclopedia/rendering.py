@@ -1,32 +1,31 @@
 """The single place Markdown becomes sanitized HTML.
 
-``render_entry`` normalises nothing and checks nothing about files: the loader has done
-that.  It runs Python-Markdown with our extensions against a :class:`RenderContext`
-(precomputed maps of entries, aliases, references and glossary terms; never the
-database), then sanitizes.  ``encyclopedia.workers`` calls it in worker processes under
-a CPU-time limit.
+:class:`Renderer` normalises nothing and checks nothing about files: the loader has done
+that.  It runs Python-Markdown with our extensions (``encyclopedia/mdx/``, sharing one
+:class:`~encyclopedia.mdx.base.Document`) against a :class:`RenderContext` (precomputed
+maps of entries, aliases, references and glossary terms; never the database), then
+sanitizes.  ``encyclopedia.workers`` runs it in worker processes under a CPU-time limit;
+:func:`renderer_fingerprint` names the rendering code, so a change to it renders every
+entry again.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache
 from pathlib import Path
 
 import markdown
-from markdown import Extension
-from markdown.treeprocessors import Treeprocessor
-
-from .mdx.base import StateExtension, readable, state
+from .mdx.base import Document, DocumentExtension, DocumentTreeprocessor, ResetExtension, readable
 from .mdx.citations import CitationExtension
 from .mdx.glossary import GlossaryExtension
 from .mdx.headings import HeadingIdTreeprocessor, HeadingsExtension
 from .mdx.safety import SafetyExtension
+from .mdx.syntax import parse_blocks
 from .mdx.wikilinks import WikiLinkExtension
+from .names import fold_name
 from .records import GlossaryRecord, ReferenceRecord
 from .sanitizer import sanitize
 
@@ -34,12 +33,12 @@ from .sanitizer import sanitize
 RENDERER_VERSION = "1"
 
 
-@lru_cache(maxsize=1)
+@cache
 def renderer_fingerprint() -> str:
-    """Hash of the rendering code (read once, on first use): a code change re-renders every entry."""
+    """Hash of the rendering code: a code change re-renders every entry (computed on first use)."""
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     here = Path(__file__).resolve().parent
-    for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py",
+    for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py", here / "names.py",
                         *(here / "mdx").glob("*.py")]):
         digest.update(path.read_bytes())
     digest.update(markdown.__version__.encode())
@@ -47,11 +46,6 @@ def renderer_fingerprint() -> str:
     digest.update(bleach.__version__.encode())
     return digest.hexdigest()[:16]
 
-
-
-def fold_name(name: str) -> str:
-    """How aliases and slugs are compared: case, hyphens and spacing do not matter."""
-    return " ".join(re.sub(r"[-_]+", " ", name.casefold()).split())
 
 
 @dataclass(frozen=True)
@@ -86,14 +80,6 @@ class RenderContext:
         slug = self.aliases.get(fold_name(name))
         return self.targets.get(slug) if slug else None
 
-    def suggest(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.targets), n=1, cutoff=0.6)
-        return f" (did you mean `{close[0]}`?)" if close else ""
-
-    def suggest_reference(self, key: str) -> str:
-        close = difflib.get_close_matches(key, list(self.references), n=1, cutoff=0.6)
-        return f" (did you mean `{close[0]}`?)" if close else ""
-
 
 @dataclass
 class RenderResult:
@@ -108,23 +94,24 @@ class RenderResult:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (snippet, message)
 
 
-def _extensions():
+def _extensions(document: Document) -> list:
+    """Python-Markdown's extensions we use, and ours, each given the one shared document."""
     return [
-        StateExtension(),
-        SafetyExtension(),
+        ResetExtension(document=document),
+        SafetyExtension(document=document),
         "markdown.extensions.tables",
         "markdown.extensions.attr_list",
         "markdown.extensions.fenced_code",
         "markdown.extensions.sane_lists",
-        HeadingsExtension(),
-        WikiLinkExtension(),
-        CitationExtension(),
-        GlossaryExtension(),
-        PlainTextExtension(),
+        HeadingsExtension(document=document),
+        WikiLinkExtension(document=document),
+        CitationExtension(document=document),
+        GlossaryExtension(document=document),
+        PlainTextExtension(document=document),
     ]
 
 
-class PlainTextTreeprocessor(Treeprocessor):
+class PlainTextTreeprocessor(DocumentTreeprocessor):
     """The entry's readable text (for search and snippets), without the appended lists."""
 
     def run(self, root: etree.Element) -> None:
@@ -133,7 +120,7 @@ class PlainTextTreeprocessor(Treeprocessor):
             if child.tag == "section":
                 continue
             parts.append(" ".join(readable(self.md, _text_of(child)).split()))
-        state(self.md).plain_text = "\n".join(part for part in parts if part)
+        self.document.plain_text = "\n".join(part for part in parts if part)
 
 
 def _text_of(element: etree.Element) -> str:
@@ -146,9 +133,9 @@ def _text_of(element: etree.Element) -> str:
     return text + (element.tail or "")
 
 
-class PlainTextExtension(Extension):
+class PlainTextExtension(DocumentExtension):
     def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(PlainTextTreeprocessor(md), "immunoref_plain_text", 5)
+        md.treeprocessors.register(PlainTextTreeprocessor(md, self.document), "immunoref_plain_text", 5)
 
 
 class Renderer:
@@ -156,19 +143,18 @@ class Renderer:
 
     def __init__(self, context: RenderContext):
         self.context = context
+        self.document = Document(context)
         self.md = markdown.Markdown(
-            extensions=_extensions(),
+            extensions=_extensions(self.document),
             extension_configs={"markdown.extensions.tables": {"use_align_attribute": True}},
             output_format="html",
         )
-        self.md.immunoref_context = context
 
     def render(self, body: str, page: PageInfo) -> RenderResult:
-        md = self.md
-        md.reset()
-        md.immunoref_page = page
-        html = md.convert(body)
-        doc = state(md)
+        self.md.reset()
+        doc = self.document
+        doc.page = page
+        html = self.md.convert(body)
         return RenderResult(
             html=sanitize(html),
             toc=list(doc.toc),
@@ -181,18 +167,16 @@ class Renderer:
             problems=list(doc.problems),
         )
 
+    def block_tree(self, body: str):
+        """The body's top-level blocks from a block parse only (cheap): no inline Markdown, no HTML."""
+        self.md.reset()
+        self.document.page = PageInfo(slug="")
+        return parse_blocks(self.md, body)
+
     def section_ids(self, body: str) -> tuple[list[str], list[tuple[str, str]]]:
-        """Heading ids from a block parse only (cheap): no inline Markdown, no HTML."""
-        md = self.md
-        md.reset()
-        md.immunoref_page = PageInfo(slug="")
-        lines = body.split("\n")
-        for preprocessor in md.preprocessors:
-            lines = preprocessor.run(lines)
-        root = md.parser.parseDocument(lines).getroot()
-        HeadingIdTreeprocessor(md).run(root)
-        doc = state(md)
-        return list(doc.heading_ids), list(doc.problems)
+        """Heading ids (and their problems) from a block parse only."""
+        HeadingIdTreeprocessor(self.md, self.document).run(self.block_tree(body))
+        return list(self.document.heading_ids), list(self.document.problems)
 
 
 def render_markdown(body: str, context: RenderContext | None = None, slug: str = "", draft: bool = False) -> RenderResult:

@@ -1,39 +1,38 @@
-"""Write a prepared content set to the database in one transaction.
+"""The database side of a load: what the last load stored, and the atomic write.
 
-All or nothing: either every change lands (entries, links, citations, glossary,
-timeline, redirects, removals, the search index and the content version) or none
-does, and readers keep seeing the previous content until the commit.
+:class:`StoredInDatabase` answers ``build.prepare``'s questions about the last load (its
+entries, references and file stamps).  :func:`write` stores a prepared change set in one
+transaction.  All or nothing: either every change lands (entries, links, citations,
+glossary, timeline, redirects, removals, the search index, the file stamps and the content
+version) or none does, and readers keep seeing the previous content until the commit.  A
+prepared set of some entries only (a quick reload) writes those entries and what belongs
+to them; one of the whole folder compares every stored row and writes what differs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import fcntl
 import json
-import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import search
 from .bibliography import vancouver_text
+from .addresses import entry_url_maker
+from .build import Prepared, Stored, StoredEntry
 from .bulk import chunks, insert_rows, update_column
-from .build import Prepared, StoredEntry, prepare
-from .loader import REFERENCES_FILE
-from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
-from .content_version import announce
+from .datafiles import REFERENCES_FILE
+from .fields import FRONT_MATTER
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )
-
-
-class LoadBusy(Exception):
-    """Another load is running."""
+from . import parse_cache
+from .parse_cache import Known, reference_record, snapshot
+from .records import ReferenceRecord
+from .rendering import LinkTarget
+from .content_version import announce
 
 
 @dataclass
@@ -45,99 +44,58 @@ class LoadReport:
     rendered: int = 0
     seconds: float = 0.0
     version: str = ""
+    everything: bool = True  # every file was read (False: a quick reload of the changed files only)
 
     def summary(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.removed} removed in {self.seconds:.1f} s")
 
 
-def stored_entries() -> dict[str, StoredEntry]:
-    rows = Entry.objects.values_list("slug", "source_hash", "render_hash", "section_ids", "dep_keys", "front_matter")
-    return {slug: StoredEntry(source, render, list(ids or []), deps or {}, front or {})
-            for slug, source, render, ids, deps, front in rows}
+class StoredInDatabase(Stored):
+    """What the last load stored, read from the database when ``build.prepare`` asks."""
 
+    def __init__(self) -> None:
+        row = ContentState.objects.filter(pk=1).values_list("version", "entry_count", "files", "file_stamps").first()
+        self.version, self.entry_count, self.files, self.file_stamps = row or ("", 0, {}, {})
+        self._all: dict[str, StoredEntry] | None = None
 
-_MEMORY_DB_LOCK = threading.Lock()
+    def entries(self, slugs: list[str] | None = None) -> dict[str, StoredEntry]:
+        if slugs is None and self._all is not None:
+            return self._all
+        names = ("slug", "source_hash", "render_hash", "section_ids", "dep_keys", "front_matter")
+        queries = [Entry.objects.all()] if slugs is None else [Entry.objects.filter(slug__in=part) for part in chunks(slugs)]
+        found = {slug: StoredEntry(source, render, list(ids or []), deps or {}, front or {})
+                 for query in queries for slug, source, render, ids, deps, front in query.values_list(*names)}
+        if slugs is None:
+            self._all = found
+        return found
 
-
-def known_content(stored: dict[str, StoredEntry]) -> Known:
-    """What the last load stored, for reading only what changed (see parse_cache)."""
-    state = ContentState.objects.filter(pk=1).values_list("files", flat=True).first() or {}
-
-    def references() -> dict:
-        records = [reference_record(csl) for csl in Reference.objects.values_list("csl", flat=True)]
+    def references(self, keys: list[str] | None = None) -> dict[str, ReferenceRecord]:
+        queries = [Reference.objects.all()] if keys is None else [Reference.objects.filter(key__in=part)
+                                                                  for part in chunks(keys)]
+        records = [reference_record(csl) for query in queries for csl in query.values_list("csl", flat=True)]
         return {record.id: record for record in sorted(records, key=lambda record: record.line)}
 
-    return Known(entries={slug: (item.source_hash, item.front_matter) for slug, item in stored.items()},
-                 files=state, references=references)
+    def known(self) -> Known:
+        return Known(entries={slug: (item.source_hash, item.front_matter) for slug, item in self.entries().items()},
+                     files=self.files, references=self.references())
+
+    def link_targets(self, slugs: list[str]) -> dict[str, LinkTarget]:
+        entry_url = entry_url_maker()
+        return {slug: LinkTarget(slug=slug, title=title, url=entry_url(slug), section_ids=frozenset(ids or ()),
+                                 draft=draft)
+                for part in chunks(slugs)
+                for slug, title, ids, draft in Entry.objects.filter(slug__in=part).values_list(
+                    "slug", "title", "section_ids", "draft")}
 
 
-@contextlib.contextmanager
-def load_lock():
-    """One load at a time: a second one is refused with a clear message."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [0x1AAC0DE])
-            if not cursor.fetchone()[0]:
-                raise LoadBusy("another content load is running; wait for it to finish and try again")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [0x1AAC0DE])
-        return
-    name = settings.DATABASES["default"]["NAME"]
-    if str(name) in {":memory:", ""} or "mode=memory" in str(name):
-        # An in-memory database (the tests') belongs to this process: so does its lock.
-        if not _MEMORY_DB_LOCK.acquire(blocking=False):
-            raise LoadBusy("another content load is running; wait for it to finish and try again")
-        try:
-            yield
-        finally:
-            _MEMORY_DB_LOCK.release()
-        return
-    handle = open(Path(f"{name}.load.lock"), "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LoadBusy("another content load is running; wait for it to finish and try again") from None
-        yield
-    finally:
-        handle.close()
-
-
-def load_content(content_dir=None, *, processes=None, on_progress=None, force: bool = False) -> LoadReport:
-    """Read, check, render and store the content folder.  Raises ContentError or LoadBusy."""
-    started = time.monotonic()
-    content_dir = Path(content_dir or settings.CONTENT_DIR)
-    with load_lock():
-        if not force:
-            from .incremental import quick_load
-
-            report = quick_load(content_dir, processes=processes)
-            if report is not None:
-                report.seconds = time.monotonic() - started
-                return report
-        stored = stored_entries()
-        prepared = prepare(content_dir, stored, processes=processes, on_progress=on_progress, force=force,
-                           known=known_content(stored))
-        report = write(prepared)
-    report.seconds = time.monotonic() - started
-    return report
-
-
-def _entry_fields(prepared: Prepared, slug: str, categories: dict[str, Category]) -> dict:
+def entry_columns(prepared: Prepared, slug: str, categories: dict[str, Category]) -> dict:
+    """An entry's row, but its rendered page: every stored front-matter field, and what the load knows."""
     entry = prepared.content.entries[slug]
+    columns = {item.name: item.column_value(getattr(entry, item.name)) for item in FRONT_MATTER if item.stored}
+    columns["category_id"] = categories[columns.pop("category")].pk
     return {
-        "title": entry.title,
-        "summary": entry.summary,
-        "category_id": categories[entry.category].pk,
-        "aliases": list(entry.aliases),
-        "reviewed": entry.reviewed,
-        "draft": entry.draft,
-        "timeline": entry.timeline,
-        "diagram": entry.diagram,
+        **columns,
         "source_path": entry.path,
         "source_hash": entry.source_hash,
         "render_hash": prepared.render_hashes[slug],
@@ -147,7 +105,8 @@ def _entry_fields(prepared: Prepared, slug: str, categories: dict[str, Category]
     }
 
 
-def _rendered_fields(prepared: Prepared, slug: str) -> dict:
+def page_columns(prepared: Prepared, slug: str) -> dict:
+    """An entry's rendered page."""
     result = prepared.rendered[slug]
     return {
         "body_html": result.html,
@@ -159,50 +118,99 @@ def _rendered_fields(prepared: Prepared, slug: str) -> dict:
 
 
 # What an unchanged entry is compared on (never the stored HTML or text).
-_COMPARED_FIELDS = ("id", "slug", "title", "summary", "category_id", "aliases", "reviewed", "draft", "timeline",
-                    "diagram", "source_path", "source_hash", "render_hash", "dep_keys", "section_ids", "front_matter")
+COMPARED_FIELDS = ("id", "slug", *(item.name if item.name != "category" else "category_id"
+                                   for item in FRONT_MATTER if item.stored),
+                   "source_path", "source_hash", "render_hash", "dep_keys", "section_ids", "front_matter")
+
+
+def write_unchanged(stamps: dict | None) -> None:
+    """Nothing to write but, when files were looked at again, their refreshed stamps."""
+    with transaction.atomic():
+        if stamps:
+            ContentState.objects.filter(pk=1).update(file_stamps=stamps)
+        search.update_index([])  # rebuilds a search index that is missing or from other code
 
 
 @transaction.atomic
-def write(prepared: Prepared) -> LoadReport:
-    from .incremental import index_of
-
-    report = LoadReport(version=prepared.version)
+def write(prepared: Prepared, stored: StoredInDatabase, stamps: dict) -> LoadReport:
+    """Store a prepared change set and its file stamps (see encyclopedia.changes) in one transaction."""
+    report = LoadReport(version=prepared.version, rendered=len(prepared.rendered), everything=prepared.everything)
     content = prepared.content
-    now = timezone.now()
     fast_compression()
-    files = {**content.file_hashes, "reader": READER_FINGERPRINT}
-    version, stored_files = ContentState.objects.filter(pk=1).values_list("version", "files").first() or ("", {})
-    if not prepared.rendered and version == prepared.version and stored_files.get("reader") == READER_FINGERPRINT:
+    files = {**content.file_hashes, "reader": parse_cache.reader_fingerprint()} if prepared.everything else stored.files
+    same_reader = stored.files.get("reader") == parse_cache.reader_fingerprint()
+    if prepared.everything and not prepared.rendered and stored.version == prepared.version and same_reader:
         # The version hashes everything stored (entries, their render hashes, categories,
         # references, glossary, timeline), and the stored snapshots are of this reader: nothing to write.
         report.unchanged = len(content.entries)
         # A data file may have changed in a way no record shows (a comment); stat stamps change anyway.
-        ContentState.objects.filter(pk=1).update(files=files, index=index_of(prepared))
+        ContentState.objects.filter(pk=1).update(files=files, file_stamps=stamps)
         search.update_index([])
         return report
+    now = timezone.now()
+    same_references = not prepared.everything or (same_reader and stored.files.get(REFERENCES_FILE) == files.get(REFERENCES_FILE))
+    categories = _sync_categories(content) if prepared.everything else {c.key: c for c in Category.objects.all()}
+    references = _reference_ids(prepared) if same_references else _sync_references(content)
+    existing, changed = _write_entries(prepared, categories, now, report)
+    if prepared.everything:
+        _remove_missing_entries(content, existing, now, report)
+    by_slug = _entry_ids(prepared)
+    _sync_links_and_citations(prepared, by_slug, references)
+    if prepared.everything:
+        _sync_redirects(content, by_slug)
+        _sync_glossary(content, by_slug)
+        _sync_timeline(content)
+        Category.objects.exclude(key__in=list(content.categories)).delete()
+        if not same_references:
+            _delete_missing(Reference, content.references)
+    search.update_index(changed, rebuild=not existing)
+    if prepared.everything:
+        ContentState.objects.update_or_create(pk=1, defaults={
+            "version": prepared.version, "loaded_at": now, "entry_count": len(content.entries), "files": files,
+            "file_stamps": stamps})
+    else:
+        report.unchanged = stored.entry_count - report.updated
+        ContentState.objects.filter(pk=1).update(version=prepared.version, loaded_at=now, file_stamps=stamps)
+    announce(prepared.version)
+    return report
 
-    categories = _sync_categories(content)
-    unchanged_references = (stored_files.get("reader") == READER_FINGERPRINT
-                            and stored_files.get(REFERENCES_FILE) == files.get(REFERENCES_FILE))
-    references = dict(Reference.objects.values_list("key", "pk")) if unchanged_references \
-        else _sync_references(content)
 
+def _reference_ids(prepared: Prepared) -> dict[str, int]:
+    """Reference keys -> row ids, of the references unchanged since the last load (all, or those cited)."""
+    if prepared.everything:
+        return dict(Reference.objects.values_list("key", "pk"))
+    return {key: pk for part in chunks(sorted(prepared.content.references))
+            for key, pk in Reference.objects.filter(key__in=part).values_list("key", "pk")}
+
+
+def _entry_ids(prepared: Prepared) -> dict[str, int]:
+    """Entry slugs -> row ids: all of them, or those the written entries can reach."""
+    if prepared.everything:
+        return dict(Entry.objects.values_list("slug", "pk"))
+    slugs = sorted(set(prepared.rendered) | set(prepared.context.targets))
+    return {slug: pk for part in chunks(slugs) for slug, pk in Entry.objects.filter(slug__in=part).values_list("slug", "pk")}
+
+
+def _write_entries(prepared: Prepared, categories: dict[str, Category], now, report: LoadReport):
+    """Create, update or leave each entry read; (the stored rows compared, ids of rows written)."""
+    content = prepared.content
     # Plain rows, not model instances: at 10,000 entries building instances costs more than the query.
-    existing = {row[1]: dict(zip(_COMPARED_FIELDS, row)) for row in Entry.objects.values_list(*_COMPARED_FIELDS)}
+    queries = [Entry.objects.all()] if prepared.everything else \
+        [Entry.objects.filter(slug__in=part) for part in chunks(sorted(content.entries))]
+    existing = {row[1]: dict(zip(COMPARED_FIELDS, row)) for query in queries
+                for row in query.values_list(*COMPARED_FIELDS)}
     changed: list[int] = []
     created: list[Entry] = []
     snapshots: list[tuple[dict, int]] = []  # only the parse snapshot differs (new reading code)
     for slug in sorted(content.entries):
-        fields = _entry_fields(prepared, slug, categories)
+        fields = entry_columns(prepared, slug, categories)
         old = existing.get(slug)
         if old is None:
-            created.append(Entry(slug=slug, changed_at=now, **fields, **_rendered_fields(prepared, slug)))
+            created.append(Entry(slug=slug, changed_at=now, **fields, **page_columns(prepared, slug)))
             continue
-        metadata_changed = any(old[name] != value for name, value in fields.items() if name != "front_matter")
         if slug in prepared.rendered:
-            Entry.objects.filter(pk=old["id"]).update(changed_at=now, **fields, **_rendered_fields(prepared, slug))
-        elif metadata_changed:
+            Entry.objects.filter(pk=old["id"]).update(changed_at=now, **fields, **page_columns(prepared, slug))
+        elif any(old[name] != value for name, value in fields.items() if name != "front_matter"):
             Entry.objects.filter(pk=old["id"]).update(**fields)
         else:
             if old["front_matter"] != fields["front_matter"]:
@@ -214,9 +222,11 @@ def write(prepared: Prepared) -> LoadReport:
     Entry.objects.bulk_create(created, batch_size=200)
     update_column(Entry, "front_matter", snapshots)
     report.created = len(created)
-    changed += [entry.pk for entry in created]
-    report.rendered = len(prepared.rendered)
+    return existing, changed + [entry.pk for entry in created]
 
+
+def _remove_missing_entries(content, existing: dict[str, dict], now, report: LoadReport) -> None:
+    """Entries whose file is gone answer 410 from now on; a file that is back again, 200."""
     gone = [old for slug, old in existing.items() if slug not in content.entries]
     if gone:
         search.remove_from_index([old["id"] for old in gone])
@@ -226,23 +236,6 @@ def write(prepared: Prepared) -> LoadReport:
         report.removed = len(gone)
     back = [pk for pk, slug in RemovedEntry.objects.values_list("pk", "slug") if slug in content.entries]
     RemovedEntry.objects.filter(pk__in=back).delete()
-
-    by_slug = dict(Entry.objects.values_list("slug", "pk"))
-    _sync_links_and_citations(prepared, by_slug, references)
-    _sync_redirects(content, by_slug)
-    _sync_glossary(content, by_slug)
-    _sync_timeline(content)
-    Category.objects.exclude(key__in=list(content.categories)).delete()
-    if not unchanged_references:
-        _delete_missing(Reference, content.references)
-
-    search.update_index(changed, rebuild=not existing)
-    ContentState.objects.update_or_create(
-        pk=1, defaults={"version": prepared.version, "loaded_at": now, "entry_count": len(content.entries),
-                        "files": files, "index": index_of(prepared)}
-    )
-    announce(prepared.version)
-    return report
 
 
 def fast_compression() -> None:
@@ -299,6 +292,7 @@ def _delete_missing(model, wanted) -> None:
 
 
 def _sync_links_and_citations(prepared: Prepared, by_slug: dict[str, int], references: dict[str, int]) -> None:
+    """The links and citations of the rendered entries, replaced."""
     rendered = [by_slug[slug] for slug in prepared.rendered]
     for part in chunks(rendered):
         Link.objects.filter(source_id__in=part).delete()
@@ -381,6 +375,3 @@ def database_ready() -> str | None:
     if plan:
         return "the database is not migrated; run `python manage.py migrate` (or `make run`)"
     return None
-
-
-

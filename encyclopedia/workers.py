@@ -10,6 +10,9 @@ Why not ``RLIMIT_CPU`` set to "CPU used so far + limit": the kernel checks that 
 against its tick-sampled CPU clock, which on a busy (virtual) machine runs seconds ahead
 of the precise figure ``getrusage`` reports, so after a minute or so of rendering every
 job was stopped at once.  A relative timer on the kernel's own clock cannot drift.
+
+The limits are ``settings.RENDER_CPU_SECONDS`` and ``settings.RENDER_WALL_SECONDS``
+(``IMMUNOREF_RENDER_CPU_SECONDS``, ``IMMUNOREF_RENDER_WALL_SECONDS``), read when jobs start.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Callable
 
+from django.conf import settings
+
 from .dependencies import dependencies_of
 from .rendering import PageInfo, RenderContext, Renderer, RenderResult
 
-CPU_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_CPU_SECONDS", "2"))
-WALL_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_WALL_SECONDS", "30"))
 TOO_COMPLEX = (
     "the entry is too complex to render (it hit the {seconds:g}-second CPU limit): look for very deep "
     "nesting, a very long run of unclosed brackets or backticks, or an oversized table, and simplify it"
@@ -61,9 +64,13 @@ def _raise_cpu_exceeded(signum, frame):
     raise CpuLimitExceeded()
 
 
-def run_one(renderer: Renderer, job: Job) -> Outcome:
+def too_complex(cpu_seconds: float) -> str:
+    return TOO_COMPLEX.format(seconds=cpu_seconds)
+
+
+def run_one(renderer: Renderer, job: Job, cpu_seconds: float) -> Outcome:
     """Run one job in this process under the CPU limit (the worker's inner step)."""
-    signal.setitimer(signal.ITIMER_PROF, CPU_SECONDS)
+    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
     try:
         if job.sections_only:
             dependencies = dependencies_of(job.body, renderer.context.glossary, job.glossary_hash) \
@@ -71,12 +78,12 @@ def run_one(renderer: Renderer, job: Job) -> Outcome:
             return Outcome(job.key, sections=renderer.section_ids(job.body), dependencies=dependencies)
         return Outcome(job.key, result=renderer.render(job.body, job.page))
     except (CpuLimitExceeded, RecursionError, MemoryError):
-        return Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
+        return Outcome(job.key, failure=too_complex(cpu_seconds))
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
-def _worker_main(connection, context: RenderContext) -> None:
+def _worker_main(connection, context: RenderContext, cpu_seconds: float) -> None:
     signal.signal(signal.SIGPROF, _raise_cpu_exceeded)
     signal.signal(signal.SIGXCPU, _raise_cpu_exceeded)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
@@ -87,9 +94,9 @@ def _worker_main(connection, context: RenderContext) -> None:
             if job is None:
                 break
             try:
-                outcome = run_one(renderer, job)
+                outcome = run_one(renderer, job, cpu_seconds)
             except CpuLimitExceeded:  # the timer fired just as the job ended
-                outcome = Outcome(job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
+                outcome = Outcome(job.key, failure=too_complex(cpu_seconds))
             except Exception as exc:  # a bug, not the editor's mistake: report it plainly
                 outcome = Outcome(job.key, failure=f"the renderer failed unexpectedly ({type(exc).__name__}: {exc})")
             connection.send(outcome)
@@ -100,10 +107,10 @@ def _worker_main(connection, context: RenderContext) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, context: RenderContext):
+    def __init__(self, ctx, context: RenderContext, cpu_seconds: float):
         parent, child = ctx.Pipe()
         self.connection = parent
-        self.process = ctx.Process(target=_worker_main, args=(child, context), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, context, cpu_seconds), daemon=True)
         self.process.start()
         child.close()
         self.job: Job | None = None
@@ -137,8 +144,13 @@ def run_jobs(
     # Forked workers inherit the parent's database sockets but never touch them, and
     # leave with os._exit, so no finalizer of theirs can write to a shared connection.
     ctx = multiprocessing.get_context("fork")
+    cpu_seconds, wall_seconds = settings.RENDER_CPU_SECONDS, settings.RENDER_WALL_SECONDS
     count = max(1, min(processes or os.cpu_count() or 1, len(jobs)))
-    workers = [_Worker(ctx, context) for _ in range(count)]
+
+    def start() -> _Worker:
+        return _Worker(ctx, context, cpu_seconds)
+
+    workers = [start() for _ in range(count)]
     queue = deque(jobs)
     total = len(jobs)
     try:
@@ -154,25 +166,22 @@ def run_jobs(
                 try:
                     outcome = connection.recv()
                 except (EOFError, OSError):
-                    outcome = Outcome(worker.job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
-                    workers[workers.index(worker)] = _replace(worker, ctx, context)
+                    outcome = Outcome(worker.job.key, failure=too_complex(cpu_seconds))
+                    worker.stop(kill=True)
+                    workers[workers.index(worker)] = start()
                 outcomes[outcome.key] = outcome
                 worker.job = None
                 if on_progress:
                     on_progress(len(outcomes), total)
             now = time.monotonic()
             for index, worker in enumerate(workers):
-                if worker.job is not None and now - worker.started > WALL_SECONDS:
-                    outcomes[worker.job.key] = Outcome(worker.job.key, failure=TOO_COMPLEX.format(seconds=CPU_SECONDS))
-                    workers[index] = _replace(worker, ctx, context)
+                if worker.job is not None and now - worker.started > wall_seconds:
+                    outcomes[worker.job.key] = Outcome(worker.job.key, failure=too_complex(cpu_seconds))
+                    worker.stop(kill=True)
+                    workers[index] = start()
                     if on_progress:
                         on_progress(len(outcomes), total)
     finally:
         for worker in workers:
             worker.stop()
     return outcomes
-
-
-def _replace(worker: _Worker, ctx, context: RenderContext) -> _Worker:
-    worker.stop(kill=True)
-    return _Worker(ctx, context)

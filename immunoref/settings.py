@@ -68,6 +68,9 @@ CONTENT_DIR = Path(os.environ.get("IMMUNOREF_CONTENT_DIR") or BASE_DIR / "conten
 BASE_URL = (os.environ.get("IMMUNOREF_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "ImmunoRef"
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("IMMUNOREF_REVIEW_MONTHS", "12"))
+# Rendering limits per entry (encyclopedia/workers.py): CPU seconds, and a wall-clock backstop.
+RENDER_CPU_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_CPU_SECONDS", "2"))
+RENDER_WALL_SECONDS = float(os.environ.get("IMMUNOREF_RENDER_WALL_SECONDS", "30"))
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

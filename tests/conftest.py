@@ -47,12 +47,12 @@ def content(tmp_path) -> ContentFolder:
 @pytest.fixture
 def load(settings, db):
     """load(folder) loads a content folder into the test database and returns the report."""
-    from encyclopedia.sync import load_content
+    from encyclopedia import pipeline
 
     def _load(folder: ContentFolder | Path, **options):
         root = folder.root if isinstance(folder, ContentFolder) else Path(folder)
         settings.CONTENT_DIR = root
-        return load_content(root, processes=options.pop("processes", 2), **options)
+        return pipeline.load_content(root, processes=options.pop("processes", 2), **options)
 
     return _load
 

@@ -429,8 +429,8 @@ def run_command(*args) -> tuple[int, str]:
     out = StringIO()
     try:
         call_command("checkcontent", *args, stdout=out)
-    except SystemExit as exc:
-        return exc.code, out.getvalue()
+    except CommandError as exc:
+        return exc.returncode, out.getvalue()
     return 0, out.getvalue()
 
 
@@ -526,7 +526,7 @@ TOO_COMPLEX_TO_RENDER = {f"bomb-{name}" for name in (
 def test_the_text_checks_read_every_bomb_in_one_pass():
     """Reading grade, placeholders and headings are computed on every entry read, rendered or not."""
     from encyclopedia.editorial import entries
-    from encyclopedia.loader import ContentSet
+    from encyclopedia.records import ContentSet
     from encyclopedia.records import EntryRecord
     from tests import hostile
 

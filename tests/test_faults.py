@@ -237,7 +237,7 @@ def test_two_loads_started_together_do_not_corrupt_anything(database, two_versio
     for code, output in results:
         assert "Traceback" not in output, output
         if code == 1:
-            assert f"error: {BUSY}; wait for it to finish and try again" in output, output
+            assert f"CommandError: {BUSY}; wait for it to finish and try again" in output, output
     with Server(database.env(), workers=1) as server:
         assert serving_version(server) == VERSIONS[1]
 
@@ -246,7 +246,7 @@ def test_two_loads_started_together_do_not_corrupt_anything(database, two_versio
 def test_a_load_while_another_holds_the_lock_is_refused_clearly(content):
     from django.db import connection
 
-    from encyclopedia.sync import LoadBusy, load_content, load_lock
+    from encyclopedia.pipeline import LoadBusy, load_content, load_lock
 
     def second_load():
         try:
@@ -265,7 +265,7 @@ def test_an_unmigrated_database_is_named_at_start_up_and_pages_answer_503_until_
     content_dir = ContentFolder.minimal(tmp_path / "content").root
     loaded = manage(database.env(), "loadcontent", "--content-dir", str(content_dir))
     assert loaded.returncode == 1
-    assert loaded.stderr.strip() == "error: the database is not migrated; run `python manage.py migrate` " \
+    assert loaded.stderr.strip() == "CommandError: the database is not migrated; run `python manage.py migrate` " \
                                     "(or `make run`)"
     server = Server(database.env(IMMUNOREF_CONTENT_DIR=str(content_dir)), workers=1).start()
     try:
@@ -293,7 +293,7 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message_not_a_500(tmp_pa
     if missing.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"
     loaded = manage(env, "loadcontent")
-    assert loaded.returncode == 1 and loaded.stderr.startswith("error: the database cannot be opened")
+    assert loaded.returncode == 1 and loaded.stderr.startswith("CommandError: the database cannot be opened")
     assert "Traceback" not in loaded.stderr
     with Server(env, workers=1) as server:
         assert "ImmunoRef: the database cannot be opened" in server.log()

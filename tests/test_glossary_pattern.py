@@ -8,7 +8,8 @@ import re
 from django.conf import settings
 
 from encyclopedia.loader import read_content
-from encyclopedia.mdx.glossary import _fold, _term_pattern, compile_glossary
+from encyclopedia.mdx.glossary import _term_pattern, compile_glossary
+from encyclopedia.names import fold_name as _fold
 from encyclopedia.records import GlossaryRecord
 
 

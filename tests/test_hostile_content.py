@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, reverse
 
 from encyclopedia import workers
@@ -200,9 +200,9 @@ def test_the_render_command_prints_safe_html_or_the_problems(content_root, workd
     out = capsys.readouterr().out
     assert "&lt;script&gt;" in out and not dangers(out)
     bad = hostile.Case("bad", "command", "[x](javascript:alert(1))\n\nText {: onclick=x}").write(folder)
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CommandError) as exit_info:
         call_command("render", str(bad), content_dir=str(content_root))
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert re.search(r"bad\.md:7: link `javascript:alert\(1\)`", captured.err)
@@ -256,10 +256,10 @@ def _sleep_forever(self, body, page):
     time.sleep(3600)
 
 
-def test_a_render_that_never_returns_is_stopped_by_the_wall_clock_backstop(monkeypatch):
+def test_a_render_that_never_returns_is_stopped_by_the_wall_clock_backstop(monkeypatch, settings):
     # Sleeping uses no CPU, so only the wall-clock backstop can end it (as for a C loop that
     # never returns to Python); the worker is replaced and the next job still runs.
-    monkeypatch.setattr(workers, "WALL_SECONDS", 1.0)
+    settings.RENDER_WALL_SECONDS = 1.0
     monkeypatch.setattr(Renderer, "render", _sleep_forever)
     jobs = [workers.Job(key="stuck", body="x", page=workers.PageInfo(slug="stuck")),
             workers.Job(key="next", body="## Next", page=workers.PageInfo(slug="next"), sections_only=True)]

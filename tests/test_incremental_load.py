@@ -1,5 +1,6 @@
-"""A reload that redoes only the changed files (encyclopedia/incremental.py) stores exactly
-what a full load of the same files stores, and hands everything else to the full load."""
+"""A reload that redoes only the changed files (encyclopedia/changes.py, the same pipeline with
+a smaller change set) stores exactly what a full load of the same files stores, and hands
+everything else to the full load."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 
 import pytest
 
-from encyclopedia import incremental
+from encyclopedia import changes, pipeline
 from encyclopedia.errors import ContentError
 from encyclopedia.models import Citation, ContentState, Entry, Link
 from encyclopedia.search import search
@@ -35,14 +36,14 @@ def stored_state() -> dict:
 def quick_loads(monkeypatch):
     """The reports of quick loads (None: the full load ran)."""
     seen = []
-    original = incremental.quick_load
+    original = pipeline.load_content
 
     def spy(*args, **kwargs):
         report = original(*args, **kwargs)
-        seen.append(report)
+        seen.append(None if report.everything else report)
         return report
 
-    monkeypatch.setattr(incremental, "quick_load", spy)
+    monkeypatch.setattr(pipeline, "load_content", spy)
     return seen
 
 
@@ -151,7 +152,7 @@ def test_a_file_changed_within_the_same_clock_tick_as_the_load_is_still_seen(fol
     path = folder.path("crs.md")
     path.write_text(path.read_text().replace("A fever after", "A high fever after"))
     state = ContentState.objects.get()
-    state.index["files"]["crs.md"][0] = incremental.stamp(path)  # as if the edit kept size, mtime and ctime
+    state.file_stamps["files"]["crs.md"][0] = changes.stamp(path)  # as if the edit kept size, mtime and ctime
     state.save()
     load(folder)
     assert "A high fever after" in Entry.objects.get(slug="crs").plain_text
@@ -160,7 +161,7 @@ def test_a_file_changed_within_the_same_clock_tick_as_the_load_is_still_seen(fol
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(folder, load):
     load(folder)
     state = ContentState.objects.get()
-    state.index["scanned_at"] += 60 * 10**9  # every stamp old enough to be trusted
+    state.file_stamps["scanned_at"] += 60 * 10**9  # every stamp old enough to be trusted
     state.save()
     path = folder.path("crs.md")
     before = os.stat(path)

@@ -1,31 +1,56 @@
-"""`make dev`: a changed content file is loaded on the next request; a mistake shows a banner
-with file, line and message while the last good content stays served."""
+"""`make dev`: Django's autoreloader reports a changed content file and it is loaded; a mistake
+shows a banner with file, line and message while the last good content stays served.
+
+The tests send the autoreloader's own signals (``autoreload_started``, ``file_changed``), as
+runserver's reloader does when it sees a saved file."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils.autoreload import autoreload_started, file_changed
 
-from encyclopedia import middleware
+from encyclopedia import middleware, pipeline
 
 CRS_BODY = "A fever after the infusion [@june2018]. Back to [[overview]].\n\n## Grading\n\nFour grades [@june2018].\n"
 
 
+class Reloader:
+    """What runserver's autoreloader does with our handlers: the folders it is asked to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[tuple] = []
+
+    def watch_dir(self, path, glob) -> None:
+        self.watched.append((path, glob))
+
+
 @pytest.fixture
 def dev(content, load, settings):
-    """The test folder loaded, served with DEBUG on as `make dev` does."""
+    """The test folder loaded, served with DEBUG on as `make dev` does, its autoreloader started."""
     load(content)
     settings.DEBUG = True
     settings.CONTENT_AUTORELOAD = True
+    middleware.development_reload.problems = []
+    reloader = Reloader()
+    autoreload_started.send(sender=reloader)
+    assert any(path == content.root.resolve() for path, _glob in reloader.watched)
     return content
+
+
+def saved(folder, name: str) -> list:
+    """The autoreloader saw ``name`` change: the answers of the file_changed handlers."""
+    return [answer for _handler, answer in file_changed.send(sender=None, file_path=folder.root / name)]
 
 
 def write_crs(folder, body: str) -> None:
     folder.entry("crs", title="Cytokine release syndrome", category="risks", aliases=["CRS", "cytokine storm"],
                  body=body)
+    assert True in saved(folder, "crs.md")  # handled: the server is not restarted
 
 
 def banner(page: str) -> str:
@@ -76,14 +101,17 @@ def test_two_quick_saves_of_the_same_size_are_both_seen(dev, client):
 @pytest.mark.django_db
 def test_new_and_removed_files_are_seen(dev, client):
     dev.entry("fresh", title="A fresh entry", category="basics", body="New text [@june2018]. See [[crs]].\n")
+    saved(dev, "fresh.md")
     assert client.get("/entries/fresh/").status_code == 200
     dev.remove("fresh.md")
+    saved(dev, ".")  # the folder's time changed
     assert client.get("/entries/fresh/").status_code == 410
 
 
 @pytest.mark.django_db
 def test_a_broken_data_file_is_named_and_the_site_keeps_working(dev, client):
     dev.write("references.yaml", "- id: june2018\n  title: [unclosed\n")
+    saved(dev, "references.yaml")
     response = client.get("/entries/crs/")
     assert response.status_code == 200
     assert "content/references.yaml:" in banner(response.content.decode())
@@ -97,7 +125,7 @@ def test_a_failure_that_is_not_the_contents_fault_is_a_banner_not_an_error_page(
     def broken(*args, **kwargs):
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("encyclopedia.sync.load_content", broken)
+    monkeypatch.setattr("encyclopedia.pipeline.load_content", broken)
     write_crs(dev, CRS_BODY.replace("fever", "temperature"))
     response = client.get("/entries/crs/")
     assert response.status_code == 200
@@ -107,42 +135,52 @@ def test_a_failure_that_is_not_the_contents_fault_is_a_banner_not_an_error_page(
 @pytest.mark.django_db
 def test_without_debug_nothing_is_reloaded(dev, client, settings):
     settings.DEBUG = False
-    write_crs(dev, "Changed text [@june2018]. Back to [[nowhere]].\n")
+    dev.entry("crs", title="Cytokine release syndrome", category="risks", aliases=["CRS", "cytokine storm"],
+              body="Changed text [@june2018]. Back to [[nowhere]].\n")
+    assert True not in saved(dev, "crs.md")  # not ours to handle: runserver does what it always does
     page = client.get("/entries/crs/").content.decode()
     assert "A fever after the infusion" in page and not banner(page)
 
 
+@pytest.mark.django_db
+def test_code_changes_still_restart_the_server(dev):
+    assert True not in [answer for _handler, answer in file_changed.send(sender=None, file_path=Path(pipeline.__file__))]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_during_a_change_load_it_once_and_all_see_it(content, load, settings):
+def test_concurrent_notices_of_a_change_load_it_once_and_every_page_sees_it(content, load, settings):
     load(content)
     settings.DEBUG = True
     settings.CONTENT_AUTORELOAD = True
-    Client().get("/")  # the watcher's first look
     loads = []
-    real_reload = middleware.ContentWatcher.reload
+    real_load = pipeline.load_content
 
-    def counting_reload(self):
-        loads.append(1)
-        return real_reload(self)
+    def counting_load(*args, **kwargs):
+        report = real_load(*args, **kwargs)
+        if report.created or report.updated or report.removed:
+            loads.append(report)
+        return report
 
-    middleware.ContentWatcher.reload = counting_reload
+    pipeline.load_content = counting_load
     try:
-        write_crs(content, "Seen by everyone [@june2018]. Back to [[overview]].\n")
+        content.entry("crs", title="Cytokine release syndrome", category="risks", aliases=["CRS", "cytokine storm"],
+                      body="Seen by everyone [@june2018]. Back to [[overview]].\n")
         pages: list[str] = []
 
-        def fetch():
+        def notice_then_fetch():
             try:
+                saved(content, "crs.md")
                 pages.append(Client().get("/entries/crs/").content.decode())
             finally:
                 connections.close_all()  # this thread's own connection
 
-        threads = [threading.Thread(target=fetch) for _ in range(6)]
+        threads = [threading.Thread(target=notice_then_fetch) for _ in range(6)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
     finally:
-        middleware.ContentWatcher.reload = real_reload
+        pipeline.load_content = real_load
     assert len(pages) == 6
     assert all("Seen by everyone" in page for page in pages)
     assert len(loads) == 1

@@ -6,7 +6,7 @@ import pytest
 
 from encyclopedia.errors import ContentError
 from encyclopedia.loader import read_content
-from encyclopedia.sync import load_content
+from encyclopedia.pipeline import load_content
 
 
 def problems(folder) -> list[str]:
@@ -140,12 +140,12 @@ def test_crlf_bom_and_nfc_are_normalised(tmp_path):
 
 @pytest.mark.django_db
 def test_loadcontent_command_prints_problems_and_exits_1(content, capsys, settings):
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     content.entry("bad", body="[[nowhere]]\n")
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CommandError) as exit_info:
         call_command("loadcontent", content_dir=str(content.root))
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     err = capsys.readouterr().err
     assert "content/bad.md:7: cross-link `[[nowhere]]`" in err
     assert "Traceback" not in err

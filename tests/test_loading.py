@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from encyclopedia.errors import ContentError
 from encyclopedia.models import Entry, Link, RemovedEntry
@@ -121,7 +121,7 @@ def test_render_command_prints_sanitized_html_for_a_file_anywhere(content, tmp_p
 def test_render_command_reports_errors_with_file_and_line(content, tmp_path, capsys):
     bad = tmp_path / "bad.md"
     bad.write_text("---\ntitle: T\nsummary: s\ncategory: basics\nreviewed: 2026-01-01\n---\n\n[[nope]]\n")
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CommandError) as exit_info:
         call_command("render", str(bad), content_dir=str(content.root))
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     assert ":8: cross-link `[[nope]]`" in capsys.readouterr().err

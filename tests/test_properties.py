@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from encyclopedia.build import build_context
 from encyclopedia.errors import ContentError
-from encyclopedia.loader import ContentSet, read_content, read_entry
+from encyclopedia.loader import read_content, read_entry
+from encyclopedia.records import ContentSet
 from encyclopedia.normalise import check_limits, find_forbidden, normalise
 from encyclopedia.preview import render_files
 from encyclopedia.rendering import PageInfo, Renderer

@@ -8,7 +8,7 @@ from encyclopedia import parse_cache
 from encyclopedia.errors import ContentError
 from encyclopedia.loader import read_content
 from encyclopedia.models import ContentState, Entry
-from encyclopedia.sync import known_content, stored_entries
+from encyclopedia.sync import StoredInDatabase
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def richer(content):
 @pytest.mark.django_db
 def test_reused_records_equal_records_read_in_full(richer, load):
     load(richer)
-    known = known_content(stored_entries())
+    known = StoredInDatabase().known()
     reused, fresh = read_content(richer.root, known), read_content(richer.root)
     assert reused.entries == fresh.entries
     assert reused.references == fresh.references
@@ -58,7 +58,7 @@ def test_a_changed_reference_file_is_read_again(richer, load, client):
 def test_new_reading_code_reads_everything_again(richer, load, monkeypatch):
     load(richer)
     calls = []
-    monkeypatch.setattr(parse_cache, "READER_FINGERPRINT", "another-version")
+    monkeypatch.setattr(parse_cache, "reader_fingerprint", lambda: "another-version")
     monkeypatch.setattr("encyclopedia.loader.read_entry", lambda *args: calls.append(args) or None)
     with pytest.raises(ContentError):
         load(richer)  # every entry went through the (here broken) full reader

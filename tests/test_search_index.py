@@ -154,10 +154,10 @@ def test_the_index_state_counts_the_published_entries_and_names_the_code_that_bu
     assert state.version == indexing.index_version()
 
 
-def test_migration_0008_moves_the_index_metadata_out_of_the_vocabulary_and_back():
+def test_migration_0009_moves_the_index_metadata_out_of_the_vocabulary_and_back():
     from django.apps import apps
 
-    migration = importlib.import_module("encyclopedia.migrations.0008_search_index_state")
+    migration = importlib.import_module("encyclopedia.migrations.0009_search_index_state")
     SearchTerm.objects.create(term="", entries=7, display="older-code", skeleton="")
     migration.move_to_state(apps, None)
     assert not SearchTerm.objects.filter(term="").exists()

@@ -98,7 +98,7 @@ def test_every_kind_of_response_carries_the_security_headers(site, client, setti
         assert response.status_code == status, url
         faults += header_faults(url, _lowered(response))
     site.remove("temporary.md")
-    from encyclopedia.sync import load_content
+    from encyclopedia.pipeline import load_content
 
     load_content(site.root, processes=1)
     gone = client.get("/entries/temporary/")

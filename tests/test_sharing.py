@@ -154,7 +154,7 @@ def test_robots_txt_points_at_the_sitemap(site, client):
 def test_atom_feed_lists_recently_reviewed_published_entries(site, client):
     site.entry("crs", title="Cytokine release syndrome", category="risks", reviewed="2026-12-03",
                body="A fever [@june2018]. Back to [[overview]] and [[overview#how-it-works]].\n")
-    from encyclopedia.sync import load_content
+    from encyclopedia.pipeline import load_content
     load_content(site.root, processes=1)
     response = client.get("/feed.atom")
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ..build import Prepared
 from ..errors import Problem
-from ..loader import GLOSSARY_FILE, TIMELINE_FILE
+from ..datafiles import GLOSSARY_FILE, TIMELINE_FILE
 from ..mdx.glossary import compile_glossary
 from .entries import PLACEHOLDER
 

@@ -80,11 +80,11 @@ def html_blocks(html: str) -> list[Block]:
 _local = threading.local()
 
 
-def _markdown():
+def _renderer() -> Renderer:
     """A block parser configured exactly as the renderer's (one per thread)."""
     if not hasattr(_local, "renderer"):
         _local.renderer = Renderer(RenderContext())
-    return _local.renderer.md
+    return _local.renderer
 
 
 def _first_text(element) -> str:
@@ -96,12 +96,7 @@ def _first_text(element) -> str:
 
 def source_block_lines(entry: EntryRecord) -> list[int]:
     """The file line of each top-level block of the entry's body, in order."""
-    md = _markdown()
-    md.reset()
-    lines = entry.body.split("\n")
-    for preprocessor in md.preprocessors:
-        lines = preprocessor.run(lines)
-    root = md.parser.parseDocument(lines).getroot()
+    root = _renderer().block_tree(entry.body)
     searchable = [line.expandtabs(4) for line in entry.body.split("\n")]
     cursor = 0
     found: list[int] = []

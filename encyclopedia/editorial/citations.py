@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..build import Prepared
 from ..errors import Problem
-from ..loader import REFERENCES_FILE
+from ..datafiles import REFERENCES_FILE
 from .blocks import entry_blocks
 
 NO_CITE_CLASS = "no-cite"

@@ -3,26 +3,19 @@ aliases, and no placeholder text left from ``newentry``."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Iterator
 
+from ..dates import add_months
 from ..errors import Problem
-from ..loader import ContentSet
+from ..records import ContentSet
 from ..readability import CLINICIAN_HEADING, TARGET_GRADE, patient_reading_grade, split_patient_part
 
 PLACEHOLDER = "TODO"
 _PLACEHOLDER = re.compile(rf"(?<![A-Za-z]){PLACEHOLDER}(?![A-Za-z])")
 _NEAR_CLINICIAN_HEADING = re.compile(r"^#{1,6}[ \t]*for[ \t]+clinicians?\b.*$", re.IGNORECASE | re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.MULTILINE)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when that day does not exist)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def review_due(content: ContentSet, as_of: dt.date, max_age_months: int) -> Iterator[Problem]:

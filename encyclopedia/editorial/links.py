@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..build import Prepared
 from ..errors import Problem
-from ..rendering import fold_name
+from ..names import fold_name
 
 MIN_LINKS_OUT = 2
 

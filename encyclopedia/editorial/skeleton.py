@@ -14,8 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from ..loader import CATEGORIES_FILE, ContentSet, did_you_mean, entry_files, read_categories, read_content, slug_problem
-from ..rendering import fold_name
+from ..datafiles import CATEGORIES_FILE, read_categories
+from ..loader import entry_files, read_content
+from ..names import did_you_mean, fold_name, slug_problem
+from ..records import ContentSet
 
 PLACEHOLDER_CITATION = "replace-with-a-reference-id"
 

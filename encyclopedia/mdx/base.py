@@ -1,7 +1,28 @@
-"""Per-document state shared by our extensions, and the rules for element ids.
+"""The one object our extensions share for a conversion, and the rules for element ids.
 
-Every extension reports problems as ``(snippet, message)``: the snippet is source text
-the loader finds again to name the line, so no extension needs to track positions.
+How an extension gets what it needs
+-----------------------------------
+Every extension of ours takes one :class:`Document` in its configuration
+(``WikiLinkExtension(document=document)``, as Python-Markdown's own extensions take theirs)
+and hands it to its processors.  The renderer sets ``document.context`` (the precomputed
+maps of entries, aliases, references and glossary terms: never the database) once, and
+``document.page`` before each conversion; :class:`DocumentExtension` registers the document
+with Markdown so that ``md.reset()`` clears what the previous conversion found.  Nothing is
+hung on the Markdown object.
+
+Elements an extension makes: call ``document.mark_generated(element)``
+-----------------------------------------------------------------------
+The attribute guard (:mod:`.safety`, tree processor priority 7) removes every attribute an
+editor's attribute list could have set.  It cannot tell an ``href`` or ``class`` *we* set from
+one an editor wrote, so it restores the attributes of every element registered with
+:meth:`Document.mark_generated` and strips the rest.  So: every element an extension creates
+before the guard runs (inline processors, tree processors above 7) **must** be passed to
+``mark_generated`` after its attributes are set, or it loses them; elements made after the
+guard (priority below 7) are marked too, so later passes (glossary marking skips generated
+elements) leave them alone.
+
+Problems are reported as ``(snippet, message)``: the snippet is source text the loader finds
+again to name the line, so no extension needs to track positions.
 """
 
 from __future__ import annotations
@@ -10,8 +31,11 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from html import escape, unescape
+from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 RESERVED_PREFIXES = ("ref-", "cite-", "gloss-", "term-", "ir-")
@@ -28,14 +52,16 @@ RESERVED_IDS = frozenset({
 })
 
 
-def state(md: Markdown) -> "DocumentState":
-    return md.immunoref_state  # type: ignore[attr-defined]
+class Document:
+    """One conversion: what it renders against (``context``, ``page``) and what it found.
 
+    ``context`` and ``page`` are set by the renderer; :meth:`reset` (run by ``md.reset()``)
+    clears the findings before each document.
+    """
 
-class DocumentState:
-    """What one conversion found: ids, links, citations, terms, problems."""
-
-    def __init__(self) -> None:
+    def __init__(self, context: Any = None, page: Any = None) -> None:
+        self.context = context
+        self.page = page
         self.reset()
 
     def reset(self) -> None:
@@ -58,16 +84,38 @@ class DocumentState:
         return element
 
 
-class StateExtension(Extension):
-    """Attaches a fresh DocumentState to the Markdown instance for each document."""
+class DocumentExtension(Extension):
+    """Base of our extensions: holds the shared :class:`Document` (config ``document``)."""
+
+    def __init__(self, **kwargs) -> None:
+        self.config = {"document": ["", "the Document every extension of one renderer shares"]}
+        super().__init__(**kwargs)
+
+    @property
+    def document(self) -> Document:
+        return self.getConfig("document")
+
+
+class ResetExtension(DocumentExtension):
+    """Registers the document with Markdown, so ``md.reset()`` clears it for the next conversion."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        self.md = md
-        md.immunoref_state = DocumentState()  # type: ignore[attr-defined]
 
     def reset(self) -> None:
-        state(self.md).reset()
+        self.document.reset()
+
+
+class DocumentTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, document: Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+
+class DocumentInlineProcessor(InlineProcessor):
+    def __init__(self, pattern: str, md: Markdown, document: Document) -> None:
+        super().__init__(pattern, md)
+        self.document = document
 
 
 def id_problem(value: str) -> str | None:

@@ -8,36 +8,31 @@ to every place each reference is cited.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
-from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
+from markdown import Markdown
 
 from ..bibliography import vancouver_text
-from .base import state
+from ..names import did_you_mean
+from .base import DocumentExtension, DocumentInlineProcessor, DocumentTreeprocessor
+from .syntax import CITATION_PATTERN, citation_keys
 
-CITATION_PATTERN = r"\[(-?@[^\[\]\n]{0,500})\]"
-_KEY = re.compile(r"^-?@([A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*)$")
 PLACEHOLDER_CLASS = "ir-cite-group"
 
 
-class CitationInlineProcessor(InlineProcessor):
+class CitationInlineProcessor(DocumentInlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802
-        doc = state(self.md)
-        context = self.md.immunoref_context  # type: ignore[attr-defined]
+        doc = self.document
+        context = self.document.context
         keys: list[str] = []
-        for part in m.group(1).split(";"):
-            match = _KEY.match(part.strip())
-            if not match:
-                doc.problem(m.group(0), f"citation `{m.group(0)}`: `{part.strip()}` is not a citation; "
+        for part, key in citation_keys(m.group(1)):
+            if key is None:
+                doc.problem(m.group(0), f"citation `{m.group(0)}`: `{part}` is not a citation; "
                                         "write [@id] or [@id1; @id2] with ids from references.yaml")
                 continue
-            key = match.group(1)
             if key not in context.references:
                 doc.problem(m.group(0), f"citation `[@{key}]`: no reference with id `{key}` in references.yaml"
-                                        f"{context.suggest_reference(key)}; add the record or fix the id")
+                                        f"{did_you_mean(key, context.references)}; add the record or fix the id")
                 continue
             keys.append(key)
         if not keys:
@@ -49,12 +44,12 @@ class CitationInlineProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
-class CitationTreeprocessor(Treeprocessor):
+class CitationTreeprocessor(DocumentTreeprocessor):
     """Numbers citations in reading order and appends the References section."""
 
     def run(self, root: etree.Element) -> None:
-        doc = state(self.md)
-        context = self.md.immunoref_context  # type: ignore[attr-defined]
+        doc = self.document
+        context = self.document.context
         numbers: dict[str, int] = {}
         places: dict[str, list[str]] = {}
         section = ""
@@ -91,7 +86,7 @@ class CitationTreeprocessor(Treeprocessor):
             root.append(self.references_section(numbers, places, context))
 
     def references_section(self, numbers, places, context) -> etree.Element:
-        doc = state(self.md)
+        doc = self.document
         section = etree.Element("section")
         section.set("class", "references")
         section.set("aria-labelledby", "references")
@@ -140,9 +135,9 @@ class CitationTreeprocessor(Treeprocessor):
         return section
 
 
-class CitationExtension(Extension):
+class CitationExtension(DocumentExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Above Markdown's links (170/160) and below wikilinks (175): `[@…]` is never a link.
-        md.inlinePatterns.register(CitationInlineProcessor(CITATION_PATTERN, md), "immunoref_citation", 174)
+        md.inlinePatterns.register(CitationInlineProcessor(CITATION_PATTERN, md, self.document), "immunoref_citation", 174)
         # After the attribute guard (7) and glossary marking (6.5); before heading anchors (4).
-        md.treeprocessors.register(CitationTreeprocessor(md), "immunoref_citations", 6)
+        md.treeprocessors.register(CitationTreeprocessor(md, self.document), "immunoref_citations", 6)

@@ -13,10 +13,10 @@ import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 
-from markdown import Extension, Markdown
-from markdown.treeprocessors import Treeprocessor
+from markdown import Markdown
 
-from .base import state
+from ..names import fold_name
+from .base import DocumentExtension, DocumentTreeprocessor
 
 SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "sup", "dfn", "section"})
 
@@ -42,7 +42,7 @@ def compile_glossary(glossary: tuple) -> tuple[re.Pattern | None, dict[str, str]
             if case_sensitive:
                 exact[name] = record.key
             else:
-                folded[_fold(name)] = record.key
+                folded[fold_name(name)] = record.key
             alternatives.append((len(name), (name.strip() or name)[0], _term_pattern(name, case_sensitive)))
     if not alternatives:
         return None, exact, folded
@@ -61,39 +61,44 @@ def compile_glossary(glossary: tuple) -> tuple[re.Pattern | None, dict[str, str]
     return pattern, exact, folded
 
 
-def _fold(text: str) -> str:
-    return " ".join(re.split(r"[\s-]+", text.casefold())).strip()
-
-
-def _key_for(match: str, exact: dict[str, str], folded: dict[str, str]) -> str | None:
+def term_key(match: str, exact: dict[str, str], folded: dict[str, str]) -> str | None:
+    """The key of the glossary term a match of :func:`compile_glossary`'s pattern is (plurals too)."""
     for candidate in (match, match[:-1] if match.endswith("s") else None, match[:-2] if match.endswith("es") else None):
         if candidate and candidate in exact:
             return exact[candidate]
-    text = _fold(match)
+    text = fold_name(match)
     for candidate in (text, text[:-1] if text.endswith("s") else None, text[:-2] if text.endswith("es") else None):
         if candidate and candidate in folded:
             return folded[candidate]
     return None
 
 
-class GlossaryTreeprocessor(Treeprocessor):
+def terms_in(text: str, glossary: tuple) -> set[str]:
+    """The keys of every glossary term the text uses (what the marking pass can mark)."""
+    pattern, exact, folded = compile_glossary(glossary)
+    if pattern is None:
+        return set()
+    return {key for match in pattern.finditer(text) if (key := term_key(match.group(0), exact, folded))}
+
+
+class GlossaryTreeprocessor(DocumentTreeprocessor):
     def run(self, root: etree.Element) -> None:
-        context = self.md.immunoref_context  # type: ignore[attr-defined]
+        context = self.document.context
         pattern, exact, folded = compile_glossary(context.glossary)
         if pattern is None:
             return
         self.pattern, self.exact, self.folded = pattern, exact, folded
-        self.page = self.md.immunoref_page  # type: ignore[attr-defined]
+        self.page = self.document.page
         self.records = {record.key: record for record in context.glossary}
         self.context = context
         self.used: list[str] = []
         self.mark(root)
         if self.used:
             root.append(self.terms_section())
-        state(self.md).terms.extend(self.used)
+        self.document.terms.extend(self.used)
 
     def mark(self, element: etree.Element) -> None:
-        if element.tag in SKIP_TAGS or element in state(self.md).generated:
+        if element.tag in SKIP_TAGS or element in self.document.generated:
             return
         if element.text:
             element.text, made = self.split(element.text)
@@ -112,7 +117,7 @@ class GlossaryTreeprocessor(Treeprocessor):
         leading = text
         last_end = 0
         for match in self.pattern.finditer(text):
-            key = _key_for(match.group(0), self.exact, self.folded)
+            key = term_key(match.group(0), self.exact, self.folded)
             if key is None or key in self.used:
                 continue
             record = self.records[key]
@@ -125,7 +130,7 @@ class GlossaryTreeprocessor(Treeprocessor):
             link.set("class", "term")
             link.set("aria-describedby", f"gloss-{key}")
             link.text = match.group(0)
-            state(self.md).mark_generated(link)
+            self.document.mark_generated(link)
             if made:
                 made[-1].tail = text[last_end:match.start()]
             else:
@@ -137,7 +142,7 @@ class GlossaryTreeprocessor(Treeprocessor):
         return leading, made
 
     def terms_section(self) -> etree.Element:
-        doc = state(self.md)
+        doc = self.document
         section = etree.Element("section")
         section.set("class", "terms")
         section.set("aria-labelledby", "words-explained")
@@ -160,7 +165,7 @@ class GlossaryTreeprocessor(Treeprocessor):
         return section
 
 
-class GlossaryExtension(Extension):
+class GlossaryExtension(DocumentExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After the attribute guard (7), before citations (6) append the References list.
-        md.treeprocessors.register(GlossaryTreeprocessor(md), "immunoref_glossary", 6.5)
+        md.treeprocessors.register(GlossaryTreeprocessor(md, self.document), "immunoref_glossary", 6.5)

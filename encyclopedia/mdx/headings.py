@@ -7,45 +7,32 @@ rendered, and cross-links to sections are checked against exactly these ids.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
-from markdown.treeprocessors import Treeprocessor
+from markdown import Markdown
 
-from .base import id_problem, readable, slugify, state
+from .base import DocumentExtension, DocumentTreeprocessor, id_problem, readable, slugify
+from .syntax import CITATION, EMPHASIS, LINK, WIKILINK, split_trailing_attributes, wikilink_text
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 TOC_LEVELS = ("h2", "h3")
-ATTR_LIST_AT_END = re.compile(r"\s*\{:?([^}]*)\}\s*$")
-_EXPLICIT_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
-_WIKILINK = re.compile(r"\[\[([^\]|]*?)(?:\|([^\]]*))?\]\]")
-_CITATION = re.compile(r"\[-?@[^\]]*\]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`~\\]")
 
 
 def heading_source_text(raw: str) -> tuple[str, str | None]:
     """(readable text, explicit id or None) from a heading's Markdown source."""
-    explicit = None
-    match = ATTR_LIST_AT_END.search(raw)
-    if match:
-        found = _EXPLICIT_ID.search(match.group(1))
-        if found:
-            explicit = found.group(1)
-        raw = raw[: match.start()]
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1).split("#")[0].replace("-", " "), raw)
-    text = _CITATION.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _MARKUP.sub("", text)
+    raw, explicit = split_trailing_attributes(raw)
+    text = WIKILINK.sub(wikilink_text, raw)
+    text = CITATION.sub("", text)
+    text = LINK.sub(r"\1", text)
+    text = EMPHASIS.sub("", text)
     return " ".join(text.split()), explicit
 
 
-class HeadingIdTreeprocessor(Treeprocessor):
+class HeadingIdTreeprocessor(DocumentTreeprocessor):
     """Gives every heading its id (explicit `{: #id}` or the slugified text), unique per page."""
 
     def run(self, root: etree.Element) -> None:
-        doc = state(self.md)
+        doc = self.document
         used: set[str] = set()
         for element in root.iter():
             if element.tag not in HEADING_TAGS:
@@ -77,11 +64,11 @@ class HeadingIdTreeprocessor(Treeprocessor):
             doc.heading_ids.append(heading_id)
 
 
-class HeadingAnchorTreeprocessor(Treeprocessor):
+class HeadingAnchorTreeprocessor(DocumentTreeprocessor):
     """Collects the table of contents and adds a visible anchor to each section heading."""
 
     def run(self, root: etree.Element) -> None:
-        doc = state(self.md)
+        doc = self.document
         headings_text = []
         for element in root.iter():
             if element.tag not in HEADING_TAGS or "id" not in element.attrib:
@@ -100,9 +87,9 @@ class HeadingAnchorTreeprocessor(Treeprocessor):
         doc.headings_text = "\n".join(headings_text)
 
 
-class HeadingsExtension(Extension):
+class HeadingsExtension(DocumentExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Before inline processing (20), while heading text is still its source.
-        md.treeprocessors.register(HeadingIdTreeprocessor(md), "immunoref_heading_ids", 30)
+        md.treeprocessors.register(HeadingIdTreeprocessor(md, self.document), "immunoref_heading_ids", 30)
         # After everything that changes heading text or adds sections (citations at 6).
-        md.treeprocessors.register(HeadingAnchorTreeprocessor(md), "immunoref_heading_anchors", 4)
+        md.treeprocessors.register(HeadingAnchorTreeprocessor(md, self.document), "immunoref_heading_anchors", 4)

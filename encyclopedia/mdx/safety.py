@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
-from markdown.treeprocessors import Treeprocessor
+from markdown import Markdown
 
 from ..sanitizer import is_on_site, url_scheme
-from .base import id_problem, state
+from .base import DocumentExtension, DocumentTreeprocessor, id_problem
 
 # Classes an editor may set with an attribute list: `## Questions {: .no-cite}`.
 USER_CLASSES = frozenset({"no-cite", "lead"})
@@ -47,11 +46,11 @@ def image_problem(src: str) -> str | None:
             "save it under static/ and write its path, such as /static/encyclopedia/….png")
 
 
-class AttributeGuardTreeprocessor(Treeprocessor):
+class AttributeGuardTreeprocessor(DocumentTreeprocessor):
     """Runs after attr_list (8): checks ids, filters classes, drops other attributes."""
 
     def run(self, root: etree.Element) -> None:
-        doc = state(self.md)
+        doc = self.document
         for element in root.iter():
             original = doc.generated.get(element)
             if original is not None:
@@ -93,9 +92,9 @@ class AttributeGuardTreeprocessor(Treeprocessor):
                     del element.attrib["src"]
 
 
-class SafetyExtension(Extension):
+class SafetyExtension(DocumentExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Raw HTML, block and inline, is not recognised: it stays text and is escaped.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(AttributeGuardTreeprocessor(md), "immunoref_attribute_guard", 7)
+        md.treeprocessors.register(AttributeGuardTreeprocessor(md, self.document), "immunoref_attribute_guard", 7)

@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
-from markdown.inlinepatterns import InlineProcessor
+from markdown import Markdown
 
-from .base import state
+from ..names import did_you_mean
+from .base import DocumentExtension, DocumentInlineProcessor
+from .syntax import WIKILINK_PATTERN, wikilink_parts
 
-WIKILINK_PATTERN = r"\[\[([^\[\]\n]{1,300}?)\]\]"
 
-
-class WikiLinkInlineProcessor(InlineProcessor):
+class WikiLinkInlineProcessor(DocumentInlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
-        doc = state(self.md)
-        context = self.md.immunoref_context  # type: ignore[attr-defined]
-        page = self.md.immunoref_page  # type: ignore[attr-defined]
-        inner = m.group(1)
-        target_part, _, label = inner.partition("|")
-        name, _, section = target_part.strip().partition("#")
-        name, section, label = name.strip(), section.strip(), " ".join(label.split())
+        doc = self.document
+        context = self.document.context
+        page = self.document.page
+        name, section, label = wikilink_parts(m.group(1))
         target = context.resolve(name) if name else (context.targets.get(page.slug) if section else None)
         if target is None:
-            hint = context.suggest(name)
+            hint = did_you_mean(name, context.targets)
             doc.problem(m.group(0), f"cross-link `{m.group(0)}`: no entry or alias `{name}`{hint}; "
                                     "use an entry's slug (its file name) or one of its aliases")
             return label or name, m.start(0), m.end(0)
@@ -48,7 +44,7 @@ class WikiLinkInlineProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
-class WikiLinkExtension(Extension):
+class WikiLinkExtension(DocumentExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Above Markdown's own links (reference 170, link 160) so `[[…]]` is never read as one.
-        md.inlinePatterns.register(WikiLinkInlineProcessor(WIKILINK_PATTERN, md), "immunoref_wikilink", 175)
+        md.inlinePatterns.register(WikiLinkInlineProcessor(WIKILINK_PATTERN, md, self.document), "immunoref_wikilink", 175)

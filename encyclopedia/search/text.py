@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from ..names import fold_word as fold
 from .spelling import CHANGED_PLACES, WORDS, canonical
 
 MAX_TERM_CHARS = 40  # longer "words" (URLs, DOIs, runs of letters) are not searchable
@@ -40,32 +41,8 @@ NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W_]")
 # requires a joint retries from every letter of every plain word, which was slow.
 _JOINED_WORD = re.compile(r"[^\W_]+(?:[-/‐‑–][^\W_]+)*")
 _JOINT = re.compile(r"[-/‐‑–]")
-_APOSTROPHES = str.maketrans("", "", "'’ʼ")
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron",
-    "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
-    "ψ": "psi", "ω": "omega",
-}
-_LETTERS = str.maketrans({
-    "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-    **{letter: f" {name} " for letter, name in _GREEK.items()},
-})
-
-
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=16_384)
-def fold(word: str) -> str:
-    """Lower case without accents or apostrophes; a Greek letter becomes its own word."""
-    word = word.translate(_APOSTROPHES)
-    if word.isascii():
-        return word.lower()
-    word = unicodedata.normalize("NFKC", word).casefold().translate(_LETTERS)
-    word = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
 def singular(word: str) -> str:

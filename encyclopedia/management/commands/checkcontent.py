@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -65,4 +64,4 @@ class Command(BaseCommand):
                     f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
                 )
         if report.errors:
-            sys.exit(1)
+            raise CommandError(f"{_plural(len(report.errors), 'error')} in the content")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from encyclopedia.readiness import unreachable_database
 
@@ -16,7 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         problem = unreachable_database()
         if problem:
-            self.stderr.write(f"ImmunoRef: {problem}.")
-            sys.exit(1)
+            raise CommandError(f"ImmunoRef: {problem}.")
         if options["verbosity"] > 1:
             self.stdout.write("The database answers.")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from encyclopedia.errors import ContentError
-from encyclopedia.sync import LoadBusy, database_ready, load_content
+from encyclopedia.pipeline import LoadBusy, load_content
+from encyclopedia.sync import database_ready
 
 
 class Command(BaseCommand):
@@ -22,8 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, content_dir=None, force=False, processes=None, verbosity=1, **options):
         problem = database_ready()
         if problem:
-            self.stderr.write(f"error: {problem}")
-            sys.exit(1)
+            raise CommandError(problem)
         show_progress = verbosity >= 1 and self.stdout.isatty()
 
         def progress(done: int, total: int) -> None:
@@ -38,12 +36,9 @@ class Command(BaseCommand):
                 self.stdout.write("")
             for item in exc.problems:
                 self.stderr.write(str(item))
-            self.stderr.write(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found; "
-                              "nothing was changed (the site keeps serving the content loaded before)")
-            sys.exit(1)
+            raise CommandError(exc.summary() + "; nothing was changed (the site keeps serving the content loaded before)")
         except LoadBusy as exc:
-            self.stderr.write(f"error: {exc}")
-            sys.exit(1)
+            raise CommandError(str(exc)) from None
         if show_progress:
             self.stdout.write("")
         if verbosity >= 1:

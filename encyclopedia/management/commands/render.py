@@ -3,11 +3,10 @@ the renderer hostile input."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from encyclopedia.errors import ContentError
 from encyclopedia.preview import render_files
@@ -29,4 +28,4 @@ class Command(BaseCommand):
         except ContentError as exc:
             for item in exc.problems:
                 self.stderr.write(str(item))
-            sys.exit(1)
+            raise CommandError(exc.summary()) from None

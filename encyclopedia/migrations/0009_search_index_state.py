@@ -33,7 +33,7 @@ def move_to_vocabulary(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("encyclopedia", "0007_sqlite_list_indexes"),
+        ("encyclopedia", "0008_reader_signals"),
     ]
 
     operations = [
