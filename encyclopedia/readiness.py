@@ -69,6 +69,11 @@ def report_at_startup(stream=None) -> str | None:
         one_line = " ".join(problem.split())
         stream.write(f"ImmunoRef: {one_line}. Until then every page answers 503 (Service Unavailable).\n")
         stream.flush()
+    from .page_store import shared_cache_problem
+
+    if cache_problem := shared_cache_problem():  # pages are still served: said, not fatal
+        stream.write(f"ImmunoRef: {cache_problem}.\n")
+        stream.flush()
     return problem
 
 
