@@ -142,7 +142,8 @@ class Memcached(Service):
         return command + (["-u", "nobody"] if os.geteuid() == 0 else [])
 
 
-def nginx_site_config(port: int, upstream: str, folder: Path, shipped: str | None = None) -> str:
+def nginx_site_config(port: int, upstream: str, folder: Path, shipped: str | None = None,
+                      host: str = "127.0.0.1") -> str:
     """deploy/nginx.conf for a machine without a certificate: the TLS server listens on
     ``port`` in plain HTTP, the port-80 redirect server goes, the upstream is ``upstream``,
     and log and cache folders live in ``folder``.  Raises if the shipped file no longer has
@@ -158,7 +159,7 @@ def nginx_site_config(port: int, upstream: str, folder: Path, shipped: str | Non
     replace(r"^(\s*)server 127\.0\.0\.1:8000\b", rf"\g<1>server {upstream}")
     # The port-80 server only redirects to HTTPS: without TLS there is nothing to redirect to.
     replace(r"^server \{\n\s*listen 80;.*?^\}\n", "", flags=re.M | re.S)
-    replace(r"^(\s*)listen 443 ssl http2;", rf"\g<1>listen 127.0.0.1:{port};")
+    replace(r"^(\s*)listen 443 ssl http2;", rf"\g<1>listen {host}:{port};")
     replace(r"^\s*listen \[::\]:443 ssl http2;\n", "")
     replace(r"^\s*ssl_\w+ .*;\n", "")
     replace(r"/var/log/nginx/", f"{folder}/")
@@ -171,10 +172,10 @@ class Nginx(Service):
 
     name = "nginx"
 
-    def __init__(self, upstream: str, port: int | None = None, site_config: str | None = None):
+    def __init__(self, upstream: str, port: int | None = None, site_config: str | None = None,
+                 host: str = "127.0.0.1"):
         super().__init__(port)
-        self.upstream = upstream
-        self.site_config = site_config
+        self.upstream, self.site_config, self.host = upstream, site_config, host
 
     @property
     def url(self) -> str:
@@ -183,7 +184,7 @@ class Nginx(Service):
     def write_config(self) -> Path:
         for sub in ("cache", "tmp"):
             (self.folder / sub).mkdir(exist_ok=True)
-        site = self.site_config or nginx_site_config(self.port, self.upstream, self.folder)
+        site = self.site_config or nginx_site_config(self.port, self.upstream, self.folder, host=self.host)
         (self.folder / "immunoref.conf").write_text(site, encoding="utf-8")
         user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
         main = f"""{user}
