@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -282,3 +283,35 @@ def test_nginx_serves_stored_pages_while_the_site_is_down(database, redis):
     finally:
         server.stop()
 
+
+
+@pytest.mark.slow
+def test_make_stack_serves_through_nginx_and_ctrl_c_leaves_nothing_running(database):
+    import signal
+    import socket
+    import subprocess
+
+    from tests.serving import PYTHON, ROOT
+    from tests.services import free_port
+
+    port = free_port()
+    stack = subprocess.Popen([PYTHON, str(ROOT / "deploy" / "stack.py"), "--port", str(port), "--workers", "1"],
+                             cwd=ROOT, env=database.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    try:
+        banner = ""
+        while "ImmunoRef stack on" not in banner and stack.poll() is None:
+            banner = stack.stdout.readline()
+        assert f"ImmunoRef stack on http://127.0.0.1:{port}/" in banner, banner
+        status, headers, body = request(port, ENTRY)
+        assert status == 200 and headers["x-cache"] == "MISS"
+        assert f'href="http://127.0.0.1:{port}/entries/crs/"' in body.decode()  # the canonical link
+        assert request(port, ENTRY)[1]["x-cache"] == "HIT"
+        upstream = re.search(r"gunicorn 127\.0\.0\.1:(\d+)", banner).group(1)
+        redis_port = re.search(r"redis://127\.0\.0\.1:(\d+)", banner).group(1)
+    finally:
+        stack.send_signal(signal.SIGINT)
+        assert stack.wait(timeout=60) == 0, stack.stdout.read()
+    for left in (port, int(upstream), int(redis_port)):
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", left)) != 0, f"something still listens on {left}"
