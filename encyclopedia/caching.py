@@ -38,7 +38,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
 from .models import ContentState
-from .page_store import page_store
+from .page_store import page_store, remember_version
 from .version_watch import watched_version
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ class PageCacheMiddleware:
         version = current_version()
         if version is None or len(request.get_full_path()) > MAX_CACHED_PATH:
             return self._uncached(request)
+        remember_version(version)  # pages stored for it are served while the database is down
         etag = page_etag(version)
         if _matches(request, etag):
             return self._public(HttpResponseNotModified(), etag)

@@ -116,3 +116,28 @@ class PageStore:
 
 
 page_store = PageStore()
+
+
+_last_version: str | None = None  # the content version this worker last read (or was told of)
+
+
+def remember_version(version: str) -> None:
+    global _last_version
+    _last_version = version
+
+
+def stored_page(request):
+    """While the database is down: the page as stored for the last content version this
+    worker knew, if the page cache (shared, or this worker's) has it; else None (the caller
+    answers 503).  A cached page needs nothing else from the database."""
+    from .caching import MAX_CACHED_PATH, PageCacheMiddleware, _from_cache, page_cache_key, page_etag
+
+    if _last_version is None or request.method not in ("GET", "HEAD") or settings.DEBUG:
+        return None
+    if len(request.get_full_path()) > MAX_CACHED_PATH:
+        return None
+    etag = page_etag(_last_version)
+    stored = page_store.get(page_cache_key(request, etag))
+    if stored is None:
+        return None
+    return PageCacheMiddleware._public(_from_cache(stored), etag)

@@ -19,6 +19,8 @@ import time
 from django.db import DatabaseError, connections
 from django.shortcuts import render
 
+from .page_store import stored_page
+
 logger = logging.getLogger("encyclopedia.readiness")
 
 RECHECK_SECONDS = 5.0
@@ -93,7 +95,7 @@ class DatabaseReadyMiddleware:
 
     def __call__(self, request):
         if readiness.current_problem():
-            return unavailable(request)
+            return stored_page(request) or unavailable(request)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -104,7 +106,7 @@ class DatabaseReadyMiddleware:
         readiness.ready = False
         if readiness.current_problem(force=True):
             logger.error("a page failed because the database is not available", exc_info=exception)
-            return unavailable(request)
+            return stored_page(request) or unavailable(request)
         return None
 
 

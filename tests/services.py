@@ -223,3 +223,58 @@ http {{
     def clear_cache(self) -> None:
         shutil.rmtree(self.folder / "cache", ignore_errors=True)
         (self.folder / "cache").mkdir()
+
+
+class Postgres(Service):
+    """A throwaway PostgreSQL server whose outages a test controls (``pause()``/``start()``);
+    ``tests/with_postgres.py`` is the one the whole suite runs on."""
+
+    name = "postgres"
+
+    def __init__(self, port: int | None = None):
+        super().__init__(port)
+        self.data = self.folder / "data"
+        self.initialised = False
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def database_url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _as_server_user(self, command: list[str]) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+    def _binary(self, name: str) -> str:
+        found = shutil.which(name) or next((str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                                                                     reverse=True)), None)
+        if not found:
+            raise ServiceMissing(f"`{name}` is not installed; `make test` installs PostgreSQL (apt-get install postgresql)")
+        return found
+
+    def start(self) -> "Postgres":
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+        if not self.initialised:
+            subprocess.run(self._as_server_user([self._binary("initdb"), "-D", str(self.data), "-U", "postgres",
+                                                 "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]),
+                           check=True, **quiet)
+            self.initialised = True
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -F -c max_connections=100"
+        subprocess.run(self._as_server_user([self._binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+                                             str(self.log_path), "-w", "-t", "60", "start"]), check=True, **quiet)
+        return self
+
+    def _terminate(self) -> None:
+        if self.initialised and (self.data / "postmaster.pid").exists():
+            subprocess.run(self._as_server_user([self._binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+                                                 "stop"]), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.database_url(name)
