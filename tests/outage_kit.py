@@ -70,3 +70,18 @@ class Probe:
             return 0.0
         good = [t for t, status in after if t > last_bad]
         return (good[0] - moment) if good else None
+
+
+def read_through_outage(port: int, paths: list[str], service, seconds: float, settle: float,
+                        before: float = 1.0) -> tuple[Probe, float, float]:
+    """Read ``paths`` while ``service`` is stopped for ``seconds`` and for ``settle`` seconds after
+    it is back; the probe, and the moments it went down and came back."""
+    with Probe(port, paths) as probe:
+        time.sleep(before)
+        down = time.monotonic()
+        service.pause()
+        time.sleep(seconds)
+        up = time.monotonic()
+        service.start()
+        time.sleep(settle)
+    return probe, down, up
