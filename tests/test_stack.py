@@ -158,7 +158,9 @@ class _Upstream(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         headers = {k.lower(): v for k, v in self.headers.items()}
         type(self).seen.append({"path": self.path, **headers})
-        if self.path.startswith("/echo"):
+        if self.path == "/private":
+            self._answer(200, b"mine", {"Cache-Control": "private, max-age=60", "ETag": '"p1"'})
+        elif self.path.startswith("/echo"):
             self._answer(200, json.dumps(headers).encode(), {"Cache-Control": "no-store"})
         elif headers.get("if-none-match") == '"v1"':
             self._answer(304, b"", {"ETag": '"v1"', "X-Accel-Expires": "1", "Cache-Control": "public, max-age=0"})
@@ -197,6 +199,17 @@ def test_nginx_forwards_host_with_its_port_and_the_client_address(stand_in):
     assert seen["host"] == f"127.0.0.1:{nginx.port}"
     assert seen["x-forwarded-for"] == "203.0.113.9, 127.0.0.1"
     assert seen["x-forwarded-proto"] == "http"
+    for _ in range(2):  # the stand-in says no-store: never kept
+        assert request(nginx.port, "/echo")[1].get("x-cache") == "MISS"
+
+
+def test_nginx_never_stores_a_private_page(stand_in):
+    nginx, seen = stand_in
+    before = len([r for r in seen if r["path"] == "/private"])
+    for _ in range(3):
+        status, headers, _b = request(nginx.port, "/private")
+        assert status == 200 and headers.get("x-cache") == "MISS"
+    assert len([r for r in seen if r["path"] == "/private"]) == before + 3
 
 
 def test_nginx_sends_one_request_for_many_readers_and_revalidates_with_if_none_match(stand_in):
