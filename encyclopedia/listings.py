@@ -24,8 +24,8 @@ from .models import Category, Citation, Entry, Reference, page_fields_of
 from .sitemaps import PublicSitemap
 
 ENTRIES_PER_PAGE = 200     # with their summaries: about 60 KB of HTML
-REFERENCES_PER_PAGE = 100
-CITING_SHOWN = 40          # entries named under one source; the rest are counted
+REFERENCES_PER_PAGE = 50  # with at most CITING_SHOWN entries each: under 200 KB however often they are cited
+CITING_SHOWN = 12          # entries named under one source; the rest are counted (all are in A–Z)
 FULL_INDEX_LIMIT = 300     # up to this many entries, /entries/ lists them all
 OTHER = "other"            # the letter page of titles that start with a digit or a sign
 
