@@ -31,8 +31,9 @@ def main() -> int:
     options = parser.parse_args()
     print(harness.environment())
     database = harness.Database(f"immunoref_bench_listings_{os.getpid()}")
+    scratch = tempfile.TemporaryDirectory(prefix="immunoref-listings-")
     try:
-        folder = Path(tempfile.mkdtemp(prefix="immunoref-listings-"))
+        folder = Path(scratch.name)
         synthetic.generate(folder, options.entries)
         env = database.env()
         harness.manage(env, "migrate", "--noinput", "-v", "0")
@@ -74,6 +75,7 @@ def main() -> int:
         return 0 if all(row[3] == "ok" for row in rows) else 1
     finally:
         database.drop()
+        scratch.cleanup()
 
 
 if __name__ == "__main__":
