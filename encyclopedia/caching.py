@@ -38,6 +38,7 @@ from django.utils.http import parse_etags
 
 from . import content_version
 from .readers.popular import etag_suffix
+from .page_store import last_version, page_store, remember_version
 
 logger = logging.getLogger(__name__)
 CACHEABLE_STATUSES = frozenset({200, 301})
@@ -116,15 +117,6 @@ def _from_cache(stored) -> HttpResponse:
     return response
 
 
-def _cache_call(method, *args):
-    """A page-cache operation; a shared cache that is down means building the page, not an error."""
-    try:
-        return method(*args)
-    except Exception:  # redis/memcached clients raise their own connection errors
-        logger.warning("the page cache is unavailable; serving pages without it", exc_info=True)
-        return None
-
-
 def _mark_uncacheable(response, directive: str):
     if "Cache-Control" not in response:
         response["Cache-Control"] = directive
@@ -150,11 +142,12 @@ class PageCacheMiddleware:
         version = content_version.current()
         if version is None or len(request.get_full_path()) > MAX_CACHED_PATH:
             return self._uncached(request)
+        remember_version(version)  # pages stored for it are served while the database is down
         etag = page_etag(version + etag_suffix(request.path))
         if _matches(request, etag):
             return self._public(HttpResponseNotModified(), etag)
         key = page_cache_key(request, etag)
-        stored = _cache_call(cache.get, key)
+        stored = page_store.get(key)
         if stored is not None:
             return self._public(_from_cache(stored), etag)
         response = self.get_response(request)
@@ -164,8 +157,8 @@ class PageCacheMiddleware:
             # A load committed while this page was built: it may mix versions, so it is
             # neither stored nor given a validator; the next request builds it afresh.
             return _mark_uncacheable(response, NOT_CACHED)
-        _cache_call(cache.set, key, (response.status_code, list(response.items()), response.content),
-                    settings.PAGE_CACHE_SECONDS)
+        page_store.set(key, (response.status_code, list(response.items()), response.content),
+                       settings.PAGE_CACHE_SECONDS)
         return self._public(response, etag)
 
     def _uncached(self, request):
@@ -176,4 +169,20 @@ class PageCacheMiddleware:
     def _public(response, etag: str):
         response["ETag"] = etag
         response["Cache-Control"] = public_cache_control()
+        response["X-Accel-Expires"] = str(settings.PROXY_MAX_AGE)  # nginx's own freshness (deploy/nginx.conf)
         return response
+
+
+def stored_page(request):
+    """While the database is down: the page as stored for the last content version this
+    worker knew, if the page cache (shared, or this worker's) has it; else None (the caller
+    answers 503).  A cached page needs nothing else from the database."""
+    if last_version() is None or request.method not in ("GET", "HEAD") or settings.DEBUG:
+        return None
+    if len(request.get_full_path()) > MAX_CACHED_PATH:
+        return None
+    etag = page_etag(last_version() + etag_suffix(request.path))
+    stored = page_store.get(page_cache_key(request, etag))
+    if stored is None:
+        return None
+    return PageCacheMiddleware._public(_from_cache(stored), etag)

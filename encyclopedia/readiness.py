@@ -19,6 +19,8 @@ import time
 from django.db import DatabaseError, connections
 from django.shortcuts import render
 
+from .caching import stored_page
+
 logger = logging.getLogger("encyclopedia.readiness")
 
 RECHECK_SECONDS = 5.0
@@ -69,6 +71,11 @@ def report_at_startup(stream=None) -> str | None:
         one_line = " ".join(problem.split())
         stream.write(f"ImmunoRef: {one_line}. Until then every page answers 503 (Service Unavailable).\n")
         stream.flush()
+    from .page_store import shared_cache_problem
+
+    if cache_problem := shared_cache_problem():  # pages are still served: said, not fatal
+        stream.write(f"ImmunoRef: {cache_problem}.\n")
+        stream.flush()
     return problem
 
 
@@ -88,7 +95,7 @@ class DatabaseReadyMiddleware:
 
     def __call__(self, request):
         if readiness.current_problem():
-            return unavailable(request)
+            return stored_page(request) or unavailable(request)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -99,7 +106,7 @@ class DatabaseReadyMiddleware:
         readiness.ready = False
         if readiness.current_problem(force=True):
             logger.error("a page failed because the database is not available", exc_info=exception)
-            return unavailable(request)
+            return stored_page(request) or unavailable(request)
         return None
 
 

@@ -21,6 +21,7 @@ The test suite runs with :mod:`immunoref.settings_test`, which starts from these
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -66,6 +67,9 @@ HTTPS = env_flag("DJANGO_HTTPS")
 
 CONTENT_DIR = Path(os.environ.get("IMMUNOREF_CONTENT_DIR") or BASE_DIR / "content").resolve()
 BASE_URL = (os.environ.get("IMMUNOREF_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+if HTTPS and not os.environ.get("IMMUNOREF_BASE_URL"):
+    sys.exit("ImmunoRef: DJANGO_HTTPS=1 needs IMMUNOREF_BASE_URL (the public https:// origin, for canonical "
+             "links, the sitemap and the feed).")
 SITE_NAME = "ImmunoRef"
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("IMMUNOREF_REVIEW_MONTHS", "12"))
 # Rendering limits per entry (encyclopedia/workers.py): CPU seconds, and a wall-clock backstop.
@@ -93,7 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",  # no forms post today; it sets no cookie unless one does
     "encyclopedia.middleware.ContentReloadMiddleware",
-    "encyclopedia.caching.PageCacheMiddleware",  # last: ETag/304, page cache, Cache-Control
+    "encyclopedia.caching.PageCacheMiddleware",  # ETag/304, page cache, Cache-Control
+    "encyclopedia.snapshot.ReadSnapshotMiddleware",  # last: a page view reads one snapshot
 ]
 
 ROOT_URLCONF = "immunoref.urls"
@@ -133,17 +138,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # Page views read through a second, read-only connection to the same file, in a deferred
+    # transaction: one snapshot per page, never queued behind a load (encyclopedia/snapshot.py).
+    DATABASES["pages"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}, "OPTIONS": {
+        **DATABASES["default"]["OPTIONS"], "transaction_mode": "DEFERRED",
+        # Reads go through the memory map; a smaller page cache keeps the second connection cheap.
+        "init_command": DATABASES["default"]["OPTIONS"]["init_command"] + "PRAGMA query_only=1;PRAGMA cache_size=-4000;"}}
+    DATABASE_ROUTERS = ["encyclopedia.snapshot.SnapshotRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = os.environ.get("IMMUNOREF_CACHE_URL", "")
+# The shared cache's address as logs show it (no password); short timeouts, so a cache
+# that is down costs a reader half a second at most, once (encyclopedia/page_store.py).
+PAGE_CACHE_URL = re.sub(r"//[^@/]*@", "//", _cache_url)
 if _cache_url.startswith(("redis://", "rediss://")):
-    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                      "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
 elif _cache_url.startswith("memcached://"):
     _cache_backend = {
         "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
         "LOCATION": _cache_url.removeprefix("memcached://"),
+        # A server marked dead is asked again after 2 s (pymemcache's default: 60 s).
+        "OPTIONS": {"connect_timeout": 0.5, "timeout": 0.5, "retry_attempts": 1, "retry_timeout": 0,
+                    "dead_timeout": 2, "ignore_exc": False},
     }
+elif _cache_url:
+    sys.exit(f"ImmunoRef: IMMUNOREF_CACHE_URL must start with redis://, rediss:// or memcached:// "
+             f"(it is {PAGE_CACHE_URL!r}).")
 else:
     _cache_backend = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -155,6 +177,8 @@ CACHES = {"default": _cache_backend}
 SHARED_CACHE = bool(_cache_url)  # reader signals keep the day's salt and marks there (else in a table)
 PAGE_CACHE_SECONDS = int(os.environ.get("IMMUNOREF_PAGE_CACHE_SECONDS", "600"))
 CDN_MAX_AGE = int(os.environ.get("IMMUNOREF_CDN_MAX_AGE", "300"))
+# Seconds nginx (deploy/nginx.conf) keeps a page before revalidating it (X-Accel-Expires).
+PROXY_MAX_AGE = int(os.environ.get("IMMUNOREF_PROXY_MAX_AGE", "10"))
 # Seconds a worker may reuse the content version it read (0: read it for every page).
 CONTENT_VERSION_SECONDS = float(os.environ.get("IMMUNOREF_VERSION_SECONDS", "0"))
 # PostgreSQL: each worker LISTENs for the version a load announces, instead of reading it

@@ -15,7 +15,10 @@ def _empty_page_cache():
     """Every test starts with an empty page cache (the local-memory cache outlives a test)."""
     from django.core.cache import cache
 
+    from encyclopedia.page_store import page_store
+
     cache.clear()
+    page_store.__init__()  # nor a shared cache remembered as down, with its fallback pages
 
 
 @pytest.fixture(autouse=True)

@@ -130,7 +130,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
 
 
 def test_production_settings_pass_the_deployment_checklist_behind_a_tls_proxy():
-    done = _check_deploy(DJANGO_DEBUG="0", DJANGO_HTTPS="1")
+    done = _check_deploy(DJANGO_DEBUG="0", DJANGO_HTTPS="1", IMMUNOREF_BASE_URL="https://immunoref.example")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
 

@@ -12,6 +12,10 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
+        from encyclopedia.page_store import shared_cache_problem
+
+        if cache_problem := shared_cache_problem():  # said, but pages are served without it
+            self.stderr.write(f"ImmunoRef: {cache_problem}.")
         problem = unreachable_database()
         if problem:
             raise CommandError(f"ImmunoRef: {problem}.")
