@@ -40,6 +40,7 @@ from .bulk import chunks
 from .build import (
     DependencyHashes, Prepared, _entry_url_maker, _glossary_names_hash, entry_digest, version_of,
 )
+from .history.load_hook import record_load
 from .loader import (
     CATEGORIES_FILE, GLOSSARY_FILE, REFERENCES_FILE, TIMELINE_FILE, ContentSet, entry_files, read_categories,
     read_entry, read_glossary,
@@ -252,6 +253,7 @@ def _write_changed(prepared: Prepared, index: dict) -> None:
 
     now = timezone.now()
     fast_compression()
+    record_load(prepared, now, full=False)  # entry history (encyclopedia/history/load_hook.py)
     categories = {category.key: category for category in Category.objects.all()}
     slugs = sorted(set(prepared.rendered) | set(prepared.context.targets))
     by_slug = {slug: pk for chunk in chunks(slugs)

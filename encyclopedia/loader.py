@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from . import yamlnodes as yn
 from .bibliography import read_reference
 from .errors import Problem
+from .history.notes import read_change_notes
 from .parse_cache import Known, file_hash, restore
 from .normalise import InputProblem, check_limits, decode, find_forbidden, normalise
 from .rendering import fold_name
@@ -32,7 +33,7 @@ IGNORED_NAMES = {"README.md", "readme.md"}
 DIAGRAMS = {"car-t"}
 
 REQUIRED_FIELDS = ("title", "summary", "category", "reviewed")
-OPTIONAL_FIELDS = ("aliases", "redirect_from", "draft", "timeline", "diagram")
+OPTIONAL_FIELDS = ("aliases", "redirect_from", "draft", "timeline", "diagram", "changes")
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 
@@ -353,6 +354,7 @@ def _read_front_matter(content: ContentSet, record: EntryRecord, front: str) -> 
         "draft": lambda n: yn.flag(n, "draft"),
         "timeline": lambda n: yn.flag(n, "timeline"),
         "diagram": lambda n: yn.text(n, "diagram"),
+        "changes": read_change_notes,
     }
     for key, value in values.items():
         try:

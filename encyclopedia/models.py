@@ -206,3 +206,5 @@ class ContentState(models.Model):
 
 # Search's own tables (vocabulary, names, synonyms) live with the search package.
 from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F401
+# Entry history's tables (versions, their stored texts) live with the history package.
+from .history.models import EntryHistory, EntryVersion, HistoryAlias, StoredText  # noqa: E402,F401

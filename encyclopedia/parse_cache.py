@@ -45,6 +45,7 @@ def snapshot(record: EntryRecord) -> dict:
         "draft": record.draft,
         "timeline": record.timeline,
         "diagram": record.diagram,
+        "changes": [list(item) for item in record.changes],
         "field_lines": dict(record.field_lines),
     }
 
@@ -69,7 +70,7 @@ def restore(slug: str, shown: str, raw: bytes, source_hash: str, stored: dict | 
             aliases=tuple(stored["aliases"]),
             reviewed=dt.date.fromisoformat(stored["reviewed"]) if stored["reviewed"] else None,
             redirect_from=tuple(stored["redirect_from"]), draft=stored["draft"], timeline=stored["timeline"],
-            diagram=stored["diagram"], body=body, body_line=body_line,
+            diagram=stored["diagram"], changes=tuple(tuple(item) for item in stored.get("changes", ())), body=body, body_line=body_line,
             field_lines={key: int(value) for key, value in stored["field_lines"].items()},
         )
     except (KeyError, TypeError, ValueError):  # a snapshot from another version: read the file

@@ -98,6 +98,7 @@ class EntryRecord:
     draft: bool = False
     timeline: bool = False
     diagram: str = ""
+    changes: tuple[tuple[str, str], ...] = ()  # (ISO date, note): the editors' change notes
     body: str = ""
     body_line: int = 1  # file line of the body's first line
     field_lines: dict[str, int] = field(default_factory=dict)

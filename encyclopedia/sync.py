@@ -24,6 +24,7 @@ from . import search
 from .bibliography import vancouver_text
 from .bulk import chunks, insert_rows, update_column
 from .build import Prepared, StoredEntry, prepare
+from .history.load_hook import record_load
 from .loader import REFERENCES_FILE
 from .parse_cache import READER_FINGERPRINT, Known, reference_record, snapshot
 from .version_watch import announce
@@ -171,6 +172,7 @@ def write(prepared: Prepared) -> LoadReport:
     content = prepared.content
     now = timezone.now()
     fast_compression()
+    record_load(prepared, now, full=True)  # entry history (encyclopedia/history/load_hook.py)
     files = {**content.file_hashes, "reader": READER_FINGERPRINT}
     version, stored_files = ContentState.objects.filter(pk=1).values_list("version", "files").first() or ("", {})
     if not prepared.rendered and version == prepared.version and stored_files.get("reader") == READER_FINGERPRINT:

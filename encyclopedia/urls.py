@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .feeds import RecentEntriesFeed
@@ -19,4 +19,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("feed.atom", RecentEntriesFeed(), name="feed"),
+    path("", include("encyclopedia.history.urls")),  # entry history: versions, comparisons, changes
 ]
