@@ -26,7 +26,7 @@ def test_changed_figure_without_a_note_is_a_warning_naming_file_and_line(content
     found = notes_warnings(content)
     assert len(found) == 1
     assert (found[0].path, found[0].line, found[0].severity) == ("content/fever.md", 7, "warning")
-    assert "figures (12mg/kg)" in found[0].message and "since version 1" in found[0].message
+    assert "figures (12 mg/kg)" in found[0].message and "since version 1" in found[0].message
     strict = notes_warnings(content, strict=True)
     assert strict[0].severity == "error"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:%|mg|g|ml|mL|kg|µg|mcg|units?|IU|cells?/kg))?")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:%|(?:mg|µg|mcg|g|ml|mL|units?|IU|cells)(?:/(?:kg|m2|m²|day|dose))?|kg)(?![\w/]))?")
 _BLOCKS = {"p", "li", "dt", "dd", "blockquote", "figcaption", "caption", "pre", "tr", "summary"}
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _SKIPPED_CLASSES = {"heading-anchor", "item-anchor", "backrefs", "visually-hidden-nav"}
@@ -58,7 +58,7 @@ class Readable:
 
     def numbers(self) -> list[str]:
         """Every figure in the text (percentages and doses included), in order."""
-        return [match.group(0).replace(" ", "") for section in self.sections for paragraph in section.paragraphs
+        return [" ".join(match.group(0).split()) for section in self.sections for paragraph in section.paragraphs
                 for match in NUMBER.finditer(CITATION.sub(" ", paragraph))]
 
     def headings(self) -> list[str]:
