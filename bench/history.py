@@ -79,7 +79,7 @@ def insert(entries: int, versions: int, seed: int = 1) -> float:
     from django.db import transaction
 
     from encyclopedia.history.models import EntryHistory, EntryVersion, StoredText
-    from encyclopedia.history.readable import readable
+    from encyclopedia.history.readable import readable_digest
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -112,7 +112,7 @@ def insert(entries: int, versions: int, seed: int = 1) -> float:
                         loaded_at=start_day + dt.timedelta(days=30 * number),
                         notes=[[f"2024-01-{(number % 28) + 1:02d}", f"Change {number}."]],
                         source_id=stored[text_digest(source)], body_id=stored[text_digest(html)],
-                        readable_digest=readable(html).digest(history.title) if number == versions else ""))
+                        readable_digest=readable_digest(html, history.title) if number == versions else ""))
             EntryVersion.objects.bulk_create(rows, batch_size=1000)
         if first and first % 2000 == 0:
             print(f"  {first} entries inserted", flush=True)

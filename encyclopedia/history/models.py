@@ -18,7 +18,7 @@ import zlib
 from django.db import models
 from django.urls import reverse
 
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 1  # a full load compresses every page it records: speed over the last 15 % of size
 
 
 class ImmutableVersion(Exception):
@@ -88,7 +88,8 @@ class EntryVersion(models.Model):
     notes = models.JSONField(default=list)  # [[ISO date, note], …]: the notes new since the version before
     source = models.ForeignKey(StoredText, on_delete=models.PROTECT, related_name="+")
     body = models.ForeignKey(StoredText, on_delete=models.PROTECT, related_name="+")
-    readable_digest = models.CharField(max_length=64)  # of the readable text (history.readable)
+    # Of the readable text (history.readable.readable_digest); "" when not needed when recorded.
+    readable_digest = models.CharField(max_length=64, blank=True)
     reconstructed = models.BooleanField(default=False)  # rebuilt from the editors' git history
     commit = models.CharField(max_length=40, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

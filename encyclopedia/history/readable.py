@@ -11,6 +11,7 @@ Anchors, back-links and other navigation that is not text are left out.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -48,9 +49,6 @@ class Readable:
         parts.append("## References")
         parts.extend(f"{key}: {text}" for key, text in self.references.items())
         return "\n".join(parts)
-
-    def digest(self, title: str = "") -> str:
-        return hashlib.sha256(f"{title}\n{self.text()}".encode("utf-8")).hexdigest()
 
     def citation_keys(self) -> set[str]:
         return {key for section in self.sections for paragraph in section.paragraphs
@@ -163,3 +161,32 @@ def readable(body_html: str) -> Readable:
     if sections and sections[0].heading == INTRODUCTION and not sections[0].paragraphs:
         sections.pop(0)
     return reader.result
+
+
+# The digest a load records and compares (:func:`readable_digest`): the same idea as
+# :func:`readable`, by regular expressions, about ten times faster (a full load computes it
+# for every entry it renders).  Equal for pages whose readable text is equal, whatever the markup.
+_SKIPPED = re.compile(r'<(a|span)\b[^>]*\bclass="[^"]*\b(?:heading-anchor|item-anchor|backrefs)\b[^"]*"[^>]*>.*?</\1>',
+                      re.DOTALL)
+_CITE_GROUP = re.compile(r'<sup\b[^>]*\bclass="cite"[^>]*>(.*?)</sup>', re.DOTALL)
+_CITE_KEY = re.compile(r'href="#ref-([^"]+)"')
+_HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:p|li|dt|dd|blockquote|figcaption|caption|pre|tr|summary|h[1-6]|section|div|ol|ul|dl|table|"
+                        r"thead|tbody|figure|details|br)\b[^>]*>")
+_CELL_TAG = re.compile(r"<t[dh]\b[^>]*>")
+_IMAGE_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def readable_digest(body_html: str, title: str = "") -> str:
+    """A digest of the page's readable text and title: what decides whether a load records a version."""
+    text = _HIDDEN.sub(" ", body_html)
+    text = _SKIPPED.sub(" ", text)
+    text = _CITE_GROUP.sub(lambda match: "".join(f"[@{key}]" for key in _CITE_KEY.findall(match.group(1))), text)
+    text = _IMAGE_ALT.sub(lambda match: match.group(1), text)
+    text = _CELL_TAG.sub(" | ", text)
+    text = _BLOCK_TAG.sub("\n", text)
+    text = html.unescape(_ANY_TAG.sub("", text))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    normal = "\n".join(line for line in lines if line)
+    return hashlib.sha256(f"{title}\n{normal}".encode("utf-8")).hexdigest()

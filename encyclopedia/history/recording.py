@@ -21,7 +21,7 @@ from django.db.models import F
 
 from ..bulk import chunks
 from .models import EntryHistory, EntryVersion, HistoryAlias, StoredText, text_digest
-from .readable import readable
+from .readable import readable_digest
 
 
 @dataclass(frozen=True)
@@ -49,19 +49,29 @@ def active_histories(slugs: Iterable[str] | None = None) -> dict[str, EntryHisto
 
 
 def _last_versions(history_ids: list[int]) -> dict[int, tuple]:
-    """history id -> (number, readable digest, source digest, every note known so far)."""
+    """history id -> (number, readable digest, source digest, body digest, body id, title, every note so far)."""
     last: dict[int, tuple] = {}
+    notes: dict[int, set] = {}
     for part in chunks(history_ids):
         rows = (EntryVersion.objects.filter(history_id__in=part).order_by("history_id", "-number")
-                .values_list("history_id", "number", "readable_digest", "source__digest", "notes"))
-        notes: dict[int, set] = {}
-        for history_id, number, readable_digest, source_digest, version_notes in rows:
+                .values_list("history_id", "number", "readable_digest", "source__digest", "body__digest", "body_id",
+                             "title", "notes"))
+        for history_id, *values, version_notes in rows:
             notes.setdefault(history_id, set()).update(tuple(item) for item in version_notes)
-            if history_id not in last:
-                last[history_id] = (number, readable_digest, source_digest)
-        for history_id, known in notes.items():
-            last[history_id] = (*last[history_id], known)
-    return last
+            last.setdefault(history_id, tuple(values))
+    return {history_id: (*values, notes[history_id]) for history_id, values in last.items()}
+
+
+def _readable_changed(entry: EntrySnapshot, previous: tuple) -> str | None:
+    """The new readable digest when the readable text differs from the last version's, else None.
+
+    Only asked when the source is the same but the page body is not (new rendering code, or
+    something the page shows from elsewhere changed): a version is recorded only if the text
+    a reader reads changed.  Digests are computed here, not for every load (see readable_digest)."""
+    _number, old_readable, _source, _body, body_id, old_title, _notes = previous
+    new = readable_digest(entry.body_html, entry.title)
+    old = old_readable or readable_digest(StoredText.objects.get(pk=body_id).text, old_title)
+    return None if new == old else new
 
 
 def _take_renamed(entry: EntrySnapshot, present: set[str]) -> EntryHistory | None:
@@ -102,13 +112,17 @@ def record_versions(entries: Iterable[EntrySnapshot], loaded_at: dt.datetime, de
 
     pending: list[tuple[EntrySnapshot, EntryHistory | None, int, str, list]] = []
     for entry in entries:
-        digest = readable(entry.body_html).digest(entry.title)
         history = histories.get(entry.slug)
         previous = last.get(history.pk) if history else None
+        digest = ""  # the readable digest: computed only when it decides (_readable_changed)
         if previous is not None:
-            number, old_readable, old_source, known = previous
-            if old_readable == digest and old_source == text_digest(entry.source):
-                continue
+            number, known = previous[0], previous[-1]
+            if previous[2] == text_digest(entry.source):
+                if previous[3] == text_digest(entry.body_html):
+                    continue
+                digest = _readable_changed(entry, previous)
+                if digest is None:
+                    continue
         else:
             number, known = 0, set()
         notes = [list(item) for item in entry.notes if tuple(item) not in known]
