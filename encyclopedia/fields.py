@@ -20,6 +20,7 @@ from typing import Any, Callable
 from yaml.nodes import Node
 
 from . import yamlnodes as yn
+from .history.notes import read_change_notes
 from .names import slug_problem
 
 DIAGRAMS = {"car-t"}
@@ -32,6 +33,9 @@ KINDS: dict[str, tuple[Callable[[Node, str, int | None], Any], Any, Callable, Ca
              lambda value: dt.date.fromisoformat(value) if value else None),
     "list": (lambda node, name, limit: tuple(yn.text_list(node, name)), (), list, tuple),
     "flag": (lambda node, name, limit: yn.flag(node, name), False, bool, bool),
+    # changes: ((ISO date, note), …), read and checked by encyclopedia.history.notes
+    "notes": (lambda node, name, limit: read_change_notes(node), (),
+              lambda value: [list(item) for item in value], lambda value: tuple(tuple(item) for item in value or ())),
 }
 
 
@@ -90,6 +94,7 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("draft", "flag", seen_by_others=True),
     Field("timeline", "flag", seen_by_others=True),  # checked against timeline.yaml, with the data files
     Field("diagram", "text", check=_known_diagram),
+    Field("changes", "notes", stored=False),  # editors' dated change notes: kept with the entry's history
 )
 FIELD_NAMES = tuple(field.name for field in FRONT_MATTER)
 REQUIRED = tuple(field.name for field in FRONT_MATTER if field.required)

@@ -202,3 +202,5 @@ from .search.models import SearchName, SearchSynonym, SearchTerm  # noqa: E402,F
 from .readers.models import (  # noqa: E402,F401
     DailySalt, EntryReadDay, FeedbackAnswer, ReaderMark, SignalDrop, ZeroResultQuery,
 )
+# Entry history's tables (versions, their stored texts) live with the history package.
+from .history.models import EntryHistory, EntryVersion, HistoryAlias, StoredText  # noqa: E402,F401

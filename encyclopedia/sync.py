@@ -33,6 +33,7 @@ from .parse_cache import Known, reference_record, snapshot
 from .records import ReferenceRecord
 from .rendering import LinkTarget
 from .content_version import announce
+from .history.load_hook import record_load
 
 
 @dataclass
@@ -135,6 +136,7 @@ def write_unchanged(stamps: dict | None) -> None:
 def write(prepared: Prepared, stored: StoredInDatabase, stamps: dict) -> LoadReport:
     """Store a prepared change set and its file stamps (see encyclopedia.changes) in one transaction."""
     report = LoadReport(version=prepared.version, rendered=len(prepared.rendered), everything=prepared.everything)
+    record_load(prepared, timezone.now(), full=prepared.everything)  # entry history (not under DEBUG)
     content = prepared.content
     fast_compression()
     files = {**content.file_hashes, "reader": parse_cache.reader_fingerprint()} if prepared.everything else stored.files

@@ -2,7 +2,7 @@
 from ``entry-detail``)."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from . import listings, offline, views
 from .api.endpoints import api
@@ -35,4 +35,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "letters": listings.LetterSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("feed.atom", RecentEntriesFeed(), name="feed"),
+    path("", include("encyclopedia.history.urls")),  # entry history: versions, comparisons, changes
 ]

@@ -129,8 +129,8 @@ def test_cite_this_page_has_a_copy_button(browser, shipped_site):
     page.goto(shipped_site + ENTRY)
     page.get_by_role("button", name="Copy citation").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("ImmunoRef. CAR T cells. Last reviewed ")
-    assert copied.endswith(f"Available from: {PUBLIC_BASE_URL}{ENTRY}")
+    assert copied.startswith("ImmunoRef. CAR T cells. Version 1, ")  # the version being read (issue 14)
+    assert copied.endswith(f"Available from: {PUBLIC_BASE_URL}{ENTRY}v/1/")
     assert page.get_by_role("button", name="Citation copied").is_visible()
     context.close()
 
@@ -148,7 +148,7 @@ def test_every_page_type_works_with_scripts_off(browser, shipped_site):
     assert marker.get_attribute("aria-label").startswith("Reference 1: ")
     marker.click()
     assert page.url.endswith(ENTRY + "#ref-june2018")
-    assert page.locator("#ir-citation-text").inner_text().endswith(f"{PUBLIC_BASE_URL}{ENTRY}")
+    assert page.locator("#ir-citation-text").inner_text().endswith(f"{PUBLIC_BASE_URL}{ENTRY}v/1/")
     assert page.locator(".timeline, .diagram").count() == 1
     page.locator("a.heading-anchor[href='#side-effects']").click()
     assert page.url.endswith("#side-effects")

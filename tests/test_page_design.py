@@ -144,5 +144,9 @@ def test_cite_this_page_gives_title_site_review_date_and_permanent_address(conte
     settings.BASE_URL = "https://immunoref.example"
     load(content)
     page = client.get("/entries/crs/").content.decode()
-    assert ("ImmunoRef. Cytokine release syndrome. Last reviewed 2026-11-01. "
-            "Available from: https://immunoref.example/entries/crs/</p>") in page
+    # The version being read, with its permanent address (entry history, issue 14).
+    from django.utils import timezone
+
+    today = timezone.now().strftime("%Y-%m-%d")
+    assert (f"ImmunoRef. Cytokine release syndrome. Version 1, {today}. Last reviewed 2026-11-01. "
+            "Available from: https://immunoref.example/entries/crs/v/1/</p>") in page

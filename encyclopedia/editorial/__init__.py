@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..build import Prepared, prepare
 from ..errors import Problem
-from . import abbreviations, citations, entries, links, published
+from . import abbreviations, changenotes, citations, entries, links, published
 
 DEFAULT_MAX_AGE_MONTHS = 12
 
@@ -52,6 +52,7 @@ def editorial_problems(prepared: Prepared, grades: dict[str, float], published_n
     found += entries.missing_aliases(content)
     found += entries.placeholders(content)
     found += published.vanished_addresses(prepared, published_now)
+    found += list(changenotes.unnoted_changes(prepared)) if published_now is not None else []
     return found
 
 

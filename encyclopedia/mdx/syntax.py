@@ -20,6 +20,8 @@ WIKILINK = re.compile(WIKILINK_PATTERN)
 # ``[@june2018]``, ``[@june2018; @hartmann2017]`` (pandoc's form); a key as in references.yaml.
 CITATION_PATTERN = r"\[(-?@[^\[\]\n]{0,500})\]"
 CITATION = re.compile(CITATION_PATTERN)
+# One citation, `[@key]`, as the readable text of a stored page writes it (encyclopedia.history.readable).
+ONE_CITATION = re.compile(r"\[@([^\]\s]+)\]")
 CITATION_KEY = r"[A-Za-z0-9][A-Za-z0-9_:.#$%&+?<>~/-]*"
 _CITATION_PART = re.compile(rf"^-?@({CITATION_KEY})$")
 _CITATION_WITH_SPACE = re.compile(r"(?<!\s)\s*" + CITATION_PATTERN)
