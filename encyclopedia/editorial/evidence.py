@@ -9,7 +9,7 @@ from ..build import Prepared
 from ..errors import Problem
 from ..readability import CLINICIAN_HEADING
 from ..study_types import STUDY_TYPES, WEAK_STUDY_TYPES
-from .entries import _outside_code
+from .entries import outside_code
 
 CLINICIAN_TITLE = "For clinicians"
 
@@ -22,7 +22,7 @@ def clinician_sections(toc: list[dict]) -> set[str]:
 
 
 def clinician_heading_line(entry) -> int:
-    body = _outside_code(entry.body)
+    body = outside_code(entry.body)
     match = CLINICIAN_HEADING.search(body)
     return entry.body_line + body.count("\n", 0, match.start()) if match else entry.body_line
 
