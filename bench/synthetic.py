@@ -20,6 +20,9 @@ from pathlib import Path
 
 import yaml
 
+STUDY_KEYS = ("guideline", "systematic-review", "randomised-trial", "single-arm-trial", "cohort-registry",
+              "case-report", "narrative-review", "laboratory", "regulatory")  # encyclopedia.study_types
+
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ["basics", "cell-types", "cell-sources", "uses", "procedure", "risks", "products", "living-with"]
 SECTIONS = ["What it is", "Who it is for", "What happens", "Side effects", "Recovery", "Questions to ask",
@@ -86,7 +89,7 @@ def generate(root: Path | str, entries: int, *, seed: int = 1, glossary_terms: i
 
     references = [f"ref{index:05d}" for index in range(max(40, entries // 3))]
     (root / "references.yaml").write_text(yaml.safe_dump([
-        {"id": key, "type": "article-journal",
+        {"id": key, "type": "article-journal", "study-type": rng.choice(STUDY_KEYS),
          "author": [{"family": writer.random.choice(writer.words).capitalize(), "given": "AB"}
                     for _ in range(rng.randint(1, 6))],
          "title": " ".join(writer.sentence(5, 14)), "container-title": "J Synth Med",

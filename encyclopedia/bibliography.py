@@ -7,7 +7,9 @@ import re
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import yamlnodes as yn
+from .names import did_you_mean
 from .records import ReferenceRecord
+from .study_types import EXAMPLE, STUDY_TYPES, allowed_list
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -58,7 +60,8 @@ def _fields(node) -> tuple[str, dict]:
     for key, key_node, value in yn.mapping_items(node, "a reference"):
         if key not in FIELDS:
             raise yn.NodeError(yn.line(key_node), f"unknown reference field `{key}`; CSL-YAML fields are "
-                               "id, type, author, title, container-title, issued, volume, issue, page, DOI, PMID, URL, accessed, note")
+                               "id, type, study-type, author, title, container-title, issued, volume, issue, page, DOI, PMID, URL, accessed, "
+                               f"note{did_you_mean(key, FIELDS)}")
         fields[key] = value
     if "id" not in fields:
         raise yn.NodeError(yn.line(node), "a reference needs an `id`, such as `id: june2018`")
@@ -74,6 +77,18 @@ def _fields(node) -> tuple[str, dict]:
     return ref_id, fields
 
 
+def _study_type(fields: dict, node, where: str) -> str:
+    """The record's ``study-type``: required, and one of the vocabulary's keys."""
+    if "study-type" not in fields:
+        raise yn.NodeError(yn.line(node), f"{where} has no `study-type`: say what kind of evidence it is, "
+                           f"one of {allowed_list()} (e.g. `{EXAMPLE}`)")
+    value = yn.text(fields["study-type"], "study-type")
+    if value not in STUDY_TYPES:
+        raise yn.NodeError(yn.line(fields["study-type"]), f"{where}: `study-type: {value}` is not a study type"
+                           f"{did_you_mean(value, STUDY_TYPES)}; use one of {allowed_list()}")
+    return value
+
+
 def _accessed(fields: dict) -> str:
     if "accessed" not in fields:
         return ""
@@ -86,7 +101,7 @@ def read_reference(node) -> ReferenceRecord:
     """One CSL-YAML record; NodeError names the line of what is wrong."""
     ref_id, fields = _fields(node)
     where = f"reference `{ref_id}`"
-
+    study_type = _study_type(fields, node, where)
 
     def optional(name: str) -> str:
         return yn.scalar_text(fields[name], name) if name in fields else ""
@@ -124,7 +139,7 @@ def read_reference(node) -> ReferenceRecord:
         url=url,
         accessed=accessed,
         note=yn.text(fields["note"], "note") if "note" in fields else "",
-        study_type=optional("study-type"),
+        study_type=study_type,
         line=yn.line(node),
     )
 

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from . import reference_filter
 from .models import Category, Citation, Entry, Reference, page_fields_of
 from .sitemaps import PublicSitemap
 
@@ -99,7 +100,8 @@ def category_detail(request, key):
 
 def reference_index(request):
     visible = _visible()
-    page = paged(request, list(Reference.objects.all()), REFERENCES_PER_PAGE)
+    chosen = reference_filter.type_filter(request)
+    page = paged(request, list(reference_filter.filtered(Reference.objects.all(), chosen)), REFERENCES_PER_PAGE)
     citations = (Citation.objects.filter(entry__in=visible, reference__in=[r.pk for r in page.object_list])
                  .select_related("entry").defer(*page_fields_of("entry")).order_by("entry__title"))
     by_reference: dict[int, list] = {}
@@ -111,7 +113,8 @@ def reference_index(request):
         reference.shown_citations = citing[:CITING_SHOWN]
         reference.more_citations = max(0, len(citing) - CITING_SHOWN)
         references.append(reference)
-    return render(request, "encyclopedia/reference_index.html", {"references": references, "page": page})
+    return render(request, "encyclopedia/reference_index.html", {"references": references, "page": page,
+                                                                 "filter": chosen})
 
 
 class LetterSitemap(PublicSitemap):

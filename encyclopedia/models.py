@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from .addresses import entry_url
 from .dates import add_months
+from .study_types import label as study_type_label
 
 
 class Category(models.Model):
@@ -119,6 +120,7 @@ class Reference(models.Model):
     doi = models.CharField(max_length=300, blank=True)
     pmid = models.CharField(max_length=20, blank=True)
     url = models.URLField(max_length=1000, blank=True)
+    study_type = models.CharField(max_length=40, blank=True, db_index=True)  # encyclopedia.study_types
 
     class Meta:
         ordering = ["text"]
@@ -133,6 +135,10 @@ class Reference(models.Model):
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def study_type_label(self) -> str:
+        return study_type_label(self.study_type)
 
 
 class Citation(models.Model):

@@ -21,7 +21,7 @@ from .fields import FRONT_MATTER
 from .records import ReferenceRecord
 
 READER_FILES = ("loader.py", "fields.py", "names.py", "normalise.py", "yamlnodes.py", "records.py",
-                "bibliography.py", "parse_cache.py")
+                "bibliography.py", "parse_cache.py", "study_types.py")
 
 
 @cache

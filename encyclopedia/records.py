@@ -37,7 +37,7 @@ class ReferenceRecord:
     url: str = ""
     accessed: str = ""
     note: str = ""
-    study_type: str = ""  # guideline, randomised-trial, … (issue 13 §3)
+    study_type: str = ""  # guideline, randomised-trial, …: encyclopedia.study_types
     line: int = 1
 
     @property
@@ -50,7 +50,7 @@ class ReferenceRecord:
 
     def fingerprint(self) -> str:
         return repr((self.id, self.type, self.title, self.year, self.authors, self.container, self.volume,
-                     self.issue, self.page, self.doi, self.pmid, self.url, self.accessed, self.note))
+                     self.issue, self.page, self.doi, self.pmid, self.url, self.accessed, self.note, self.study_type))
 
 
 @dataclass(frozen=True)

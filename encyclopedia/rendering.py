@@ -39,6 +39,7 @@ def renderer_fingerprint() -> str:
     digest = hashlib.sha256(RENDERER_VERSION.encode())
     here = Path(__file__).resolve().parent
     for path in sorted([here / "rendering.py", here / "sanitizer.py", here / "bibliography.py", here / "names.py",
+                        here / "study_types.py",
                         *(here / "mdx").glob("*.py")]):
         digest.update(path.read_bytes())
     digest.update(markdown.__version__.encode())

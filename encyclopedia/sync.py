@@ -31,6 +31,7 @@ from .models import (
 from . import parse_cache
 from .parse_cache import Known, reference_record, snapshot
 from .records import ReferenceRecord
+from .study_types import label as study_type_label
 from .rendering import LinkTarget
 from .content_version import announce
 from .history.load_hook import record_load
@@ -273,7 +274,7 @@ def _sync_references(content) -> dict[str, int]:
     for key, record in content.references.items():
         # Through JSON, as stored (tuples become lists), so an unchanged record compares equal.
         values = {"text": vancouver_text(record), "csl": json.loads(json.dumps(dataclasses.asdict(record))),
-                  "doi": record.doi, "pmid": record.pmid, "url": record.url}
+                  "doi": record.doi, "pmid": record.pmid, "url": record.url, "study_type": record.study_type}
         reference = references.get(key)
         if reference is None:
             created.append(Reference(key=key, **values))
@@ -350,7 +351,8 @@ def _sync_timeline(content) -> None:
     wanted = [
         (step.key, order, step.title, step.duration, step.text, step.entry,
          [{"key": key, "text": vancouver_text(references[key]), "doi_url": references[key].doi_url,
-           "pubmed_url": references[key].pubmed_url, "url": references[key].url} for key in step.cite])
+           "pubmed_url": references[key].pubmed_url, "url": references[key].url,
+           "study_type_label": study_type_label(references[key].study_type)} for key in step.cite])
         for order, step in enumerate(content.timeline, start=1)
     ]
     current = list(TimelineStep.objects.order_by("order").values_list("key", "order", "title", "duration", "text",

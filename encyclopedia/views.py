@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from . import reference_filter
 from .handouts import handout_context
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
@@ -137,7 +138,9 @@ def reference_index(request):
     citations = (Citation.objects.filter(entry__in=visible).select_related("entry").defer(*page_fields_of("entry"))
                  .order_by("entry__title"))
     references = Reference.objects.prefetch_related(Prefetch("citations", queryset=citations))
-    return render(request, "encyclopedia/reference_index.html", {"references": references})
+    chosen = reference_filter.type_filter(request)
+    return render(request, "encyclopedia/reference_index.html", {
+        "references": reference_filter.filtered(references, chosen), "filter": chosen})
 
 
 def about(request):

@@ -37,6 +37,8 @@ PAGE_TYPES = {
     "search results": "/search/?q=CRS",
     "glossary": "/glossary/",
     "references": "/references/",
+    "references of one study type": "/references/?type=randomised-trial",
+    "references, unknown study type": "/references/?type=randomized",
     "about": "/about/",
     "404": "/entries/no-such-entry/",
     "handout": "/entries/cytokine-release-syndrome/handout/",

@@ -13,15 +13,15 @@ CATEGORIES = {
     "risks": {"title": "Risks", "order": 2, "description": "What can go wrong."},
 }
 REFERENCES = [
-    {"id": "june2018", "type": "article-journal",
+    {"id": "june2018", "type": "article-journal", "study-type": "narrative-review",
      "author": [{"family": "June", "given": "CH"}, {"family": "O'Connor", "given": "RS"}],
      "title": "CAR T cell immunotherapy for human cancer", "container-title": "Science", "issued": 2018,
      "volume": "359", "issue": "6382", "page": "1361-1365", "DOI": "10.1126/science.aar6711", "PMID": "29567707"},
-    {"id": "hartmann2017", "type": "article-journal",
+    {"id": "hartmann2017", "type": "article-journal", "study-type": "narrative-review",
      "author": [{"family": "Hartmann", "given": "J"}],
      "title": "Clinical development of CAR T cells", "container-title": "EMBO Mol Med", "issued": 2017,
      "DOI": "10.15252/emmm.201607485", "PMID": "28765140"},
-    {"id": "fda-list", "type": "webpage", "author": [{"literal": "U.S. Food and Drug Administration"}],
+    {"id": "fda-list", "type": "webpage", "study-type": "regulatory", "author": [{"literal": "U.S. Food and Drug Administration"}],
      "title": "Approved Cellular and Gene Therapy Products", "issued": 2025,
      "URL": "https://www.fda.gov/example", "accessed": "2026-11-25"},
 ]

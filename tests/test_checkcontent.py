@@ -183,7 +183,7 @@ def test_a_citation_inside_code_does_not_count(folder):
 
 def test_references_cited_nowhere_are_named_at_their_record(folder):
     folder.write_yaml("references.yaml", [*__import__("tests.contentkit", fromlist=["REFERENCES"]).REFERENCES,
-                                          {"id": "unused2020", "title": "Never cited", "issued": 2020}])
+                                          {"id": "unused2020", "title": "Never cited", "issued": 2020, "study-type": "laboratory"}])
     lines = only(folder, "unused2020")
     assert len(lines) == 1
     assert lines[0].startswith("content/references.yaml:")

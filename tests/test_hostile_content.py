@@ -295,7 +295,7 @@ def hostile_site(tmp_path, load, sample):
     folder.write_yaml("glossary.yaml", GLOSSARY + [{"term": "Hostile <b>term</b>", "definition": texts[0],
                                                     "also": [texts[5]]}])
     folder.write_yaml("references.yaml", REFERENCES + [{
-        "id": "hostile2026", "type": "article-journal", "author": [{"family": texts[0], "given": "X"}],
+        "id": "hostile2026", "type": "article-journal", "study-type": "case-report", "author": [{"family": texts[0], "given": "X"}],
         "title": texts[2], "container-title": texts[4], "issued": 2026, "note": texts[3]}])
     entries = {}
     for index, case in enumerate(sample):

@@ -24,7 +24,8 @@ BUDGETS = {
     "/entries/no-such-entry/": 5,  # 404
     "/categories/risks/": 4,
     "/glossary/": 3,
-    "/references/": 4,
+    "/references/": 5,  # the page, the citing entries, and the number of sources of each study type
+    "/references/?type=narrative-review": 5,
     "/about/": 2,
     "/search/?q=fever": 17,
     "/search/suggest/?q=cy": 4,

@@ -71,7 +71,7 @@ def reference_fields(reference, number: int | None = None) -> dict:
         "doi": reference.doi or None,
         "pmid": reference.pmid or None,
         "url": reference.url or None,
-        "study_type": (reference.csl or {}).get("study-type") or None,
+        "study_type": reference.study_type or None,
     }
     if number is not None:
         fields["number"] = number

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..build import Prepared, prepare
 from ..errors import Problem
-from . import abbreviations, changenotes, citations, entries, links, published
+from . import abbreviations, changenotes, citations, entries, evidence, links, published
 
 DEFAULT_MAX_AGE_MONTHS = 12
 
@@ -49,6 +49,7 @@ def editorial_problems(prepared: Prepared, grades: dict[str, float], published_n
     found += abbreviations.undefined_abbreviations(prepared)
     found += entries.reading_level(content, grades)
     found += entries.clinician_heading(content)
+    found += evidence.weak_clinician_evidence(prepared)
     found += entries.missing_aliases(content)
     found += entries.placeholders(content)
     found += published.vanished_addresses(prepared, published_now)

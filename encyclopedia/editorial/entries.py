@@ -57,7 +57,7 @@ def reading_level(content: ContentSet, grades: dict[str, float]) -> Iterator[Pro
                           "detail under `## For clinicians`", "warning")
 
 
-def _outside_code(body: str) -> str:
+def outside_code(body: str) -> str:
     """The body with fenced code blocks blanked out (line numbers kept)."""
     lines = body.split("\n")
     inside = False
@@ -73,7 +73,7 @@ def _outside_code(body: str) -> str:
 def clinician_heading(content: ContentSet) -> Iterator[Problem]:
     """A heading that was meant to be `## For clinicians` but is written differently."""
     for _slug, entry in sorted(content.entries.items()):
-        body = _outside_code(entry.body)
+        body = outside_code(entry.body)
         for match in _NEAR_CLINICIAN_HEADING.finditer(body):
             if not CLINICIAN_HEADING.fullmatch(match.group(0)):
                 yield Problem(entry.path, entry.body_line + body.count("\n", 0, match.start()),
@@ -97,7 +97,7 @@ def placeholders(content: ContentSet) -> Iterator[Problem]:
                 yield Problem(entry.path, entry.line_of(field),
                               f"`{field}` still has placeholder text ({PLACEHOLDER}): write the real {field}",
                               "warning")
-        for offset, line in enumerate(_outside_code(entry.body).split("\n")):
+        for offset, line in enumerate(outside_code(entry.body).split("\n")):
             if _PLACEHOLDER.search(line):
                 yield Problem(entry.path, entry.body_line + offset,
                               f"placeholder text ({PLACEHOLDER}) is still here: replace it with the entry's own "

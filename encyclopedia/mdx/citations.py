@@ -14,6 +14,7 @@ from markdown import Markdown
 
 from ..bibliography import vancouver_text
 from ..names import did_you_mean
+from ..study_types import CSS_CLASS as STUDY_TYPE_CLASS, label as study_type_label
 from .base import DocumentExtension, DocumentInlineProcessor, DocumentTreeprocessor
 from .syntax import CITATION_PATTERN, citation_keys
 
@@ -42,6 +43,12 @@ class CitationInlineProcessor(DocumentInlineProcessor):
         element.set("data-keys", " ".join(keys))
         doc.mark_generated(element)
         return element, m.start(0), m.end(0)
+
+
+def cite_label(number: int, reference) -> str:
+    """What a citation's link says to a screen reader: its number, the kind of study, the reference."""
+    kind = study_type_label(reference.study_type)
+    return f"Reference {number}" + (f" ({kind})" if kind else "") + f": {vancouver_text(reference)}"
 
 
 class CitationTreeprocessor(DocumentTreeprocessor):
@@ -73,7 +80,7 @@ class CitationTreeprocessor(DocumentTreeprocessor):
                 link.set("href", f"#ref-{key}")
                 link.set("id", anchor_id)
                 link.set("class", "cite-link")
-                link.set("aria-label", f"Reference {number}: {vancouver_text(context.references[key])}")
+                link.set("aria-label", cite_label(number, context.references[key]))
                 link.text = str(number)
                 doc.mark_generated(link)
                 if previous is not None:
@@ -100,6 +107,13 @@ class CitationTreeprocessor(DocumentTreeprocessor):
             item = etree.SubElement(listing, "li")
             item.set("id", f"ref-{key}")
             item.text = vancouver_text(reference) + " "
+            kind = study_type_label(reference.study_type)
+            if kind:
+                badge = etree.SubElement(item, "span")
+                badge.set("class", STUDY_TYPE_CLASS)
+                badge.text = kind
+                badge.tail = " "
+                doc.mark_generated(badge)
             last = None
             for css, href, label in (
                 ("ref-doi", reference.doi_url, f"doi:{reference.doi}"),

@@ -153,10 +153,12 @@
       var item = byId((trigger.getAttribute("href") || "").slice(1));
       if (!item) { return false; }
       var copy = item.cloneNode(true);
-      Array.prototype.forEach.call(copy.querySelectorAll(".backrefs, .copy-link, a"), function (node) {
+      Array.prototype.forEach.call(copy.querySelectorAll(".backrefs, .copy-link, .study-type, a"), function (node) {
         node.parentNode.removeChild(node);
       });
-      label.textContent = "Reference " + trigger.textContent.trim();
+      label.textContent = "Reference " + trigger.textContent.trim() + " ";
+      var kind = item.querySelector(".study-type");
+      if (kind) { label.appendChild(make("span", "study-type", kind.textContent)); }
       body.textContent = copy.textContent.replace(/\s+/g, " ").trim();
       Array.prototype.forEach.call(item.querySelectorAll("a.ref-doi, a.ref-pubmed, a.ref-url"), function (source) {
         var link = make("a", "", source.classList.contains("ref-url") ? "Web page" : source.textContent);
