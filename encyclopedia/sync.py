@@ -161,7 +161,7 @@ def write(prepared: Prepared, stored: StoredInDatabase, stamps: dict) -> LoadRep
     _sync_links_and_citations(prepared, by_slug, references)
     if prepared.everything:
         _sync_redirects(content, by_slug)
-        _sync_glossary(content, by_slug)
+        changed += sorted(_sync_glossary(content, by_slug) - set(changed))  # their definitions are indexed
         _sync_timeline(content)
         Category.objects.exclude(key__in=list(content.categories)).delete()
         if not same_references:
@@ -329,7 +329,8 @@ def _sync_redirects(content, by_slug) -> None:
     RemovedEntry.objects.filter(slug__in=list(wanted)).delete()
 
 
-def _sync_glossary(content, by_slug) -> None:
+def _sync_glossary(content, by_slug) -> set[int]:
+    """Store the glossary; returns the ids of the entries whose glossary terms changed."""
     wanted = [
         (record.key, record.term, record.abbreviation, record.definition,
          by_slug.get(record.entry), list(record.also))
@@ -338,12 +339,14 @@ def _sync_glossary(content, by_slug) -> None:
     current = list(GlossaryTerm.objects.order_by("id").values_list("key", "term", "abbreviation", "definition",
                                                                     "entry_id", "also"))
     if current == wanted:
-        return
+        return set()
     GlossaryTerm.objects.all().delete()
     GlossaryTerm.objects.bulk_create([
         GlossaryTerm(key=key, term=term, abbreviation=abbreviation, definition=definition, entry_id=entry_id, also=also)
         for key, term, abbreviation, definition, entry_id, also in wanted
     ])
+    differ = {repr(row) for row in current} ^ {repr(row) for row in wanted}
+    return {row[4] for row in [*current, *wanted] if row[4] is not None and repr(row) in differ}
 
 
 def _sync_timeline(content) -> None:

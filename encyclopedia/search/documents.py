@@ -1,7 +1,9 @@
 """What the index holds for one entry: its fields as terms, its names and its synonyms.
 
 Built from the entry's stored fields (title, aliases, headings_text, summary,
-plain_text): nothing here parses Markdown or touches the database.
+plain_text) and the glossary terms that name the entry (their term, abbreviation, other
+forms and definition count as the summary does): nothing here parses Markdown or touches
+the database.
 """
 
 from __future__ import annotations
@@ -62,14 +64,20 @@ def _part(text: str, surfaces: dict[str, str]) -> list[str]:
     return list(chain.from_iterable(map(word_terms, raws))) + joined_compounds(text)
 
 
+def glossary_texts(record) -> list[str]:
+    """What a glossary term adds to the entry it names: each of its forms, and its definition."""
+    forms = [record.term, record.abbreviation, *(record.also or []), record.definition]
+    return [str(form) for form in forms if form and str(form).strip()]
+
+
 def build_document(entry_id: int, title: str, aliases, headings_text: str, summary: str,
-                   plain_text: str) -> Document:
+                   plain_text: str, glossary: list[str] = ()) -> Document:
     surfaces: dict[str, str] = {}
     names = [Name(display, kind, terms(display)) for display, kind in entry_names(title, aliases)]
     fields = {
         "names": [_part(name.display, surfaces) for name in names],
         "headings": [_part(line, surfaces) for line in headings_text.splitlines() if line.strip()],
-        "summary": [_part(summary, surfaces)],
+        "summary": [_part(summary, surfaces), *(_part(text, surfaces) for text in glossary)],
         "body": [_part(plain_text, surfaces)],
     }
     return Document(entry_id, fields, names, surfaces)

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from ..addresses import entry_url, entry_url_maker, slug_url_maker
 from ..models import Entry
 from .backends import NAME_WEIGHT, get_backend
+from .held_names import name_credit
 from .models import SearchName
 from .query import Plan, plan as make_plan
 from .ranking import is_common, rank
@@ -224,10 +225,11 @@ def search(query: str, page=1, page_size=PAGE_SIZE, *, _correcting: bool = False
     exact = exact_names(plan.key, plan.corrected_key, plan.telling_key)
     results.go_to = [{"title": title, "url": url, "name": name} for _, title, url, name in exact[:3]]
     first = [entry_id for entry_id, *_ in exact]
-    ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size)
+    credit = name_credit(plan, backend)
+    ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size, credit=credit)
     if not ranking.ids and ranking.total and page > 1:
         results.page = page = max(1, math.ceil(ranking.total / page_size))
-        ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size)
+        ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size, credit=credit)
     results.total = ranking.total
     results.hits = _hits(plan, ranking.ids, ranking.matched)
     if plan.corrections or results.total < FEW_RESULTS:

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..bulk import chunks, insert_rows
 from ..models import Entry, GlossaryTerm
 from .backends import get_backend
-from .documents import Document, build_document, entry_synonyms, glossary_synonyms, name_rows
+from .documents import Document, build_document, entry_synonyms, glossary_synonyms, glossary_texts, name_rows
 from .models import SearchIndexState, SearchName, SearchSynonym, SearchTerm
 from .text import base_form
 from .typos import skeleton
@@ -90,8 +90,11 @@ class _Vocabulary:
 def _documents(entry_ids: list[int]):
     """Index documents of the published entries among these, a batch at a time."""
     for part in chunks(entry_ids, BATCH):
+        glossary: dict[int, list[str]] = {}
+        for record in GlossaryTerm.objects.filter(entry_id__in=part).order_by("term", "pk"):
+            glossary.setdefault(record.entry_id, []).extend(glossary_texts(record))
         for row in Entry.objects.published().filter(pk__in=part).order_by("pk").values_list(*_FIELDS):
-            yield build_document(*row)
+            yield build_document(*row, glossary.get(row[0], []))
 
 
 def _write(backend, documents: list[Document], vocabulary: _Vocabulary) -> None:

@@ -4,7 +4,8 @@ An entry's score is the sum, over the query's slots it matches, of the slot's we
 (how telling it is) times the weight of the best place it matches
 (``backends.FIELD_WEIGHTS``: a title or alias 8, a heading 4, the summary 2, anywhere
 else 1).  So an entry matching more of the words, and rarer ones, comes first, and for
-the same words a title match beats a heading, which beats body text.  The whole query as a phrase adds half again.  Ties
+the same words a title match beats a heading, which beats body text.  The whole query as a phrase adds half again,
+and a title or alias the query holds whole adds its credit (:mod:`.held_names`).  Ties
 go to bm25 (``ts_rank`` on PostgreSQL), then to the order entries were added.
 
 Bounds, so that a large site answers as fast as a small one: a slot more than
@@ -77,8 +78,10 @@ def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
         scores[entry_id] = scores.get(entry_id, 0.0) + PHRASE_BONUS * total_idf * weight
 
 
-def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> Ranking:
-    """The window [offset, offset + limit) of the ordered matches; ``first`` (exact names) lead."""
+def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int,
+         credit: dict[int, float] | None = None) -> Ranking:
+    """The window [offset, offset + limit) of the ordered matches; ``first`` (exact names) lead;
+    ``credit`` (entry → score) is added to the entries' scores."""
     if plan.empty or plan.documents == 0:
         return Ranking(first[offset:offset + limit], len(first))
     per_slot = _best_fields(plan, backend)
@@ -88,6 +91,8 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int) -> R
         for entry_id, weight in best.items():
             scores[entry_id] = scores.get(entry_id, 0.0) + idf * weight
     _phrase_bonus(plan, backend, scores)
+    for entry_id, extra in (credit or {}).items():
+        scores[entry_id] = scores.get(entry_id, 0.0) + extra
     any_of = plan.any_of()
     telling = [slot for slot in plan.slots if not is_common(plan, slot.df)]
     if telling and sum(slot.df for slot in telling) <= backend.relevance_limit:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -140,20 +139,16 @@ class Highlighter:
 
     def _chunk_spans(self, text: str, start: int, end: int, limit: int):
         relevant, firsts = self.relevant, self.firsts
-        wanted = []
-        for raw in set(WORD_PATTERN.findall(text, start, end)):
+        for match in WORD_PATTERN.finditer(text, start, end):
+            raw = match.group()
             terms = relevant.get(raw, _UNSEEN)
             if terms is _UNSEEN:  # each distinct word is made into terms once per search
                 terms = word_terms(raw)
                 relevant[raw] = terms = None if firsts.isdisjoint(terms) else terms
             if terms is not None:
-                wanted.append(raw)
-        if not wanted:
-            return
-        for match in _exact_words(tuple(sorted(wanted, key=lambda raw: (-len(raw), raw)))).finditer(text, start, end):
-            span = self._match_at(text, Word(relevant[match.group()], match.start(), match.end()), limit)
-            if span:
-                yield span
+                span = self._match_at(text, Word(terms, match.start(), match.end()), limit)
+                if span:
+                    yield span
 
 
 def _word_start(text: str, position: int) -> int:
@@ -161,13 +156,6 @@ def _word_start(text: str, position: int) -> int:
     while 0 < position < len(text) and text[position - 1].isalnum():
         position -= 1
     return position
-
-
-@lru_cache(maxsize=256)
-def _exact_words(words: tuple[str, ...]) -> re.Pattern:
-    """A regex finding exactly these words (as the word pattern reads them) in a text."""
-    alternatives = "|".join(map(re.escape, words))
-    return re.compile(r"(?<![^\W_])(?<![^\W_]['’ʼ])(?:" + alternatives + r")(?![^\W_]|['’ʼ][^\W_])")
 
 
 def _window_holds(spans: list[Span], slots: frozenset[int], count: int = 0) -> bool:
