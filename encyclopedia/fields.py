@@ -20,6 +20,7 @@ from typing import Any, Callable
 from yaml.nodes import Node
 
 from . import yamlnodes as yn
+from .clinical.codes import codes_from_json, codes_to_json, read_codes
 from .names import slug_problem
 
 DIAGRAMS = {"car-t"}
@@ -32,6 +33,7 @@ KINDS: dict[str, tuple[Callable[[Node, str, int | None], Any], Any, Callable, Ca
              lambda value: dt.date.fromisoformat(value) if value else None),
     "list": (lambda node, name, limit: tuple(yn.text_list(node, name)), (), list, tuple),
     "flag": (lambda node, name, limit: yn.flag(node, name), False, bool, bool),
+    "codes": (read_codes, (), codes_to_json, codes_from_json),  # ((system, code), …): encyclopedia/clinical
 }
 
 
@@ -63,6 +65,8 @@ class Field:
 
     def column_value(self, value: Any) -> Any:
         """The value as its Entry column holds it (lists for tuples)."""
+        if self.kind == "codes":
+            return self.to_json(value)
         return list(value) if self.kind == "list" else value
 
 
@@ -90,6 +94,9 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("draft", "flag", seen_by_others=True),
     Field("timeline", "flag", seen_by_others=True),  # checked against timeline.yaml, with the data files
     Field("diagram", "text", check=_known_diagram),
+    # The clinical codes the entry explains, [{system: icd10cm | snomedct, code: D89.831}]: checked
+    # (known system, well-formed code, none twice), shown to clinicians, found by /infobutton/.
+    Field("codes", "codes"),
 )
 FIELD_NAMES = tuple(field.name for field in FRONT_MATTER)
 REQUIRED = tuple(field.name for field in FRONT_MATTER if field.required)
