@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from .handouts import handout_context
+from .previews.links import link_previews
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
 )
@@ -110,6 +111,7 @@ def entry_detail(request, slug):
         "timeline": timeline,
         "permalink": settings.BASE_URL + entry.get_absolute_url(),
         "show_toc": len(entry.toc) >= 3,
+        "link_previews": link_previews(entry),
     })
 
 
