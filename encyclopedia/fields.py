@@ -20,6 +20,7 @@ from typing import Any, Callable
 from yaml.nodes import Node
 
 from . import yamlnodes as yn
+from .clinical.codes import codes_from_json, codes_to_json, read_codes
 from .history.notes import read_change_notes
 from .names import slug_problem
 
@@ -36,6 +37,7 @@ KINDS: dict[str, tuple[Callable[[Node, str, int | None], Any], Any, Callable, Ca
     # changes: ((ISO date, note), …), read and checked by encyclopedia.history.notes
     "notes": (lambda node, name, limit: read_change_notes(node), (),
               lambda value: [list(item) for item in value], lambda value: tuple(tuple(item) for item in value or ())),
+    "codes": (read_codes, (), codes_to_json, codes_from_json),  # ((system, code), …): encyclopedia/clinical
 }
 
 
@@ -67,6 +69,8 @@ class Field:
 
     def column_value(self, value: Any) -> Any:
         """The value as its Entry column holds it (lists for tuples)."""
+        if self.kind == "codes":
+            return self.to_json(value)
         return list(value) if self.kind == "list" else value
 
 
@@ -95,6 +99,9 @@ FRONT_MATTER: tuple[Field, ...] = (
     Field("timeline", "flag", seen_by_others=True),  # checked against timeline.yaml, with the data files
     Field("diagram", "text", check=_known_diagram),
     Field("changes", "notes", stored=False),  # editors' dated change notes: kept with the entry's history
+    # The clinical codes the entry explains, [{system: icd10cm | snomedct, code: D89.831}]: checked
+    # (known system, well-formed code, none twice), shown to clinicians, found by /infobutton/.
+    Field("codes", "codes"),
 )
 FIELD_NAMES = tuple(field.name for field in FRONT_MATTER)
 REQUIRED = tuple(field.name for field in FRONT_MATTER if field.required)

@@ -34,7 +34,8 @@ class Category(models.Model):
 
 
 # An entry's stored page and text: loaded for its own page only, never for a list or a link to it.
-PAGE_FIELDS = ("body_html", "plain_text", "toc", "headings_text", "front_matter", "dep_keys", "section_ids")
+PAGE_FIELDS = ("body_html", "plain_text", "toc", "headings_text", "front_matter", "dep_keys", "section_ids",
+               "section_previews")
 
 
 def page_fields_of(relation: str) -> list[str]:
@@ -64,6 +65,7 @@ class Entry(models.Model):
     draft = models.BooleanField(default=False)
     timeline = models.BooleanField(default=False)
     diagram = models.CharField(max_length=50, blank=True)
+    codes = models.JSONField(default=list)  # [{"system": "icd10cm", "code": "D89.831"}]: encyclopedia/clinical
 
     source_path = models.CharField(max_length=500)
     source_hash = models.CharField(max_length=64)
@@ -74,6 +76,9 @@ class Entry(models.Model):
     body_html = models.TextField()
     toc = models.JSONField(default=list)
     section_ids = models.JSONField(default=list)
+    # {section id: {"title", "text"}}: each section's heading and first sentences, taken from this
+    # entry's own HTML at load time (encyclopedia/previews/sections.py), for previews of links to it.
+    section_previews = models.JSONField(default=dict)
     plain_text = models.TextField(blank=True)
     headings_text = models.TextField(blank=True)
     word_count = models.IntegerField(default=0)

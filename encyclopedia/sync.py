@@ -25,6 +25,7 @@ from .build import Prepared, Stored, StoredEntry
 from .bulk import chunks, insert_rows, update_column
 from .datafiles import REFERENCES_FILE
 from .fields import FRONT_MATTER
+from .previews.sections import section_previews
 from .models import (
     Category, Citation, ContentState, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep,
 )
@@ -116,6 +117,7 @@ def page_columns(prepared: Prepared, slug: str) -> dict:
         "plain_text": result.plain_text,
         "headings_text": result.headings_text,
         "word_count": len(result.plain_text.split()),
+        "section_previews": section_previews(result.html),
     }
 
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from . import listings, offline, views
 from .api.endpoints import api
 from .api.views import api_documentation
+from .clinical import infobutton
 from .feeds import RecentEntriesFeed
 from .readers import views as reader_views
 from .search import views as search_views
@@ -32,7 +33,9 @@ urlpatterns = [
     path("search/suggest/", search_views.search_suggest, name="search-suggest"),
     path("api/v1/", api_documentation, name="api-docs"),
     path("api/v1/", api.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "letters": listings.LetterSitemap}}, name="sitemap"),
+    path("infobutton/", infobutton.infobutton, name="infobutton"),
+    path("infobutton/entries/<slug:system>/<str:code>/", infobutton.infobutton_list, name="infobutton-list"),
+        path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "letters": listings.LetterSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("feed.atom", RecentEntriesFeed(), name="feed"),
     path("", include("encyclopedia.history.urls")),  # entry history: versions, comparisons, changes

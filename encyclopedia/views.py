@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from . import reference_filter
 from .handouts import handout_context
+from .previews.links import link_previews
 from .models import (
     Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
 )
@@ -111,6 +112,7 @@ def entry_detail(request, slug):
         "timeline": timeline,
         "permalink": settings.BASE_URL + entry.get_absolute_url(),
         "show_toc": len(entry.toc) >= 3,
+        "link_previews": link_previews(entry),
     })
 
 

@@ -35,7 +35,8 @@ class Inline(HTMLParser):
         self.found.extend(f"<{tag} {name}=…>" for name in attrs if name.startswith("on"))
         if tag == "style":
             self.found.append("<style> element")
-        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/ld+json":
+        # JSON-LD and JSON data blocks (link previews) are data, never run: the CSP does not apply to them.
+        if tag == "script" and "src" not in attrs and attrs.get("type") not in ("application/ld+json", "application/json"):
             self.found.append("inline <script>")
         if tag == "script":
             self._script = attrs

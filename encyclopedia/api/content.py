@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from .. import page_parts
+from ..clinical.codes import OID_OF
 from ..models import Citation, Entry, GlossaryTerm, Reference
 
 LICENCE = ("Text: Creative Commons Attribution 4.0 International (CC BY 4.0), "
@@ -47,6 +48,8 @@ def entry_detail(entry) -> dict:
     return {
         **entry_summary(entry),
         "aliases": list(entry.aliases or []),
+        "codes": [{"system": item["system"], "oid": OID_OF[item["system"]], "code": item["code"]}
+                  for item in entry.codes or ()],
         "sections": [{"id": item["id"], "title": item["title"], "level": item["level"]} for item in entry.toc
                      if item["id"] not in {"words-explained", "references"}],
         "patient_html": html_for_api(parts.patients),

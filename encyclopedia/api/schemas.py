@@ -52,8 +52,15 @@ class ChangeNote(Schema):
     note: str
 
 
+class ClinicalCode(Schema):
+    system: str  # "icd10cm" or "snomedct"
+    oid: str  # the code system's OID, as /infobutton/ reads it in mainSearchCriteria.v.cs
+    code: str  # ICD-10-CM in its dotted form (D89.831)
+
+
 class EntryDetail(EntrySummary):
     aliases: list[str]
+    codes: list[ClinicalCode]  # the clinical codes the entry explains
     sections: list[Section]
     patient_html: str  # sanitized HTML, links absolute
     clinician_html: str  # "" when the entry has no part for clinicians

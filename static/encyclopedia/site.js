@@ -1,5 +1,5 @@
 /* ImmunoRef progressive enhancements. Every page works without this file; it adds:
-   - previews of references and glossary terms on hover, focus or tap (WCAG 1.4.13:
+   - previews of references, glossary terms and links to other entries on hover, focus or tap (WCAG 1.4.13:
      dismissible with Esc, hoverable, persistent until dismissed);
    - "Copy link" buttons beside section and reference anchors, and "Copy citation";
    - the current section marked in the table of contents; wide tables that scroll;
@@ -137,7 +137,7 @@
 
   function triggerOf(node) {
     if (!node || !node.closest) { return null; }
-    var link = node.closest("a.cite-link, a.term");
+    var link = node.closest("a.cite-link, a.term, a.xref");
     return link && main.contains(link) ? link : null;
   }
 
@@ -145,11 +145,32 @@
     try { return doc.getElementById(decodeURIComponent(id)); } catch (error) { return null; }
   }
 
+  /* Previews of links to other entries: the page embeds their data once (#link-previews),
+     read on the first preview, never fetched. */
+  var linkData = null;
+  function linkPreview(trigger) {
+    if (linkData === null) {
+      var data = doc.getElementById("link-previews");
+      try { linkData = data ? JSON.parse(data.textContent) : {}; } catch (error) { linkData = {}; }
+    }
+    var info = linkData[trigger.getAttribute("href") || ""];
+    return info && typeof info === "object" ? info : null;
+  }
+
   function fillPreview(trigger) {
     var label = make("p", "preview-label");
     var body = make("p", "preview-text");
     var links = make("p", "preview-links");
-    if (trigger.classList.contains("cite-link")) {
+    if (trigger.classList.contains("xref")) {
+      var info = linkPreview(trigger);
+      if (!info) { return false; }
+      label.textContent = info.section ? info.title + ": " + info.section : info.title;
+      body.textContent = info.text || "";
+      if (info.reviewed) { links.appendChild(make("span", "preview-reviewed", "Last reviewed " + info.reviewed)); }
+      var go = make("a", "", info.section ? "Go to the section" : "Read the entry");
+      go.href = trigger.href;
+      links.appendChild(go);
+    } else if (trigger.classList.contains("cite-link")) {
       var item = byId((trigger.getAttribute("href") || "").slice(1));
       if (!item) { return false; }
       var copy = item.cloneNode(true);

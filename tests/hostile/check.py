@@ -172,7 +172,7 @@ def page_dangers(html: str, *, static_url: str = "/static/") -> list[str]:
                 found.append(f"<{tag}> loads {source!r} from another site")
     for attrs, text in collected.scripts:
         kind = (attrs.get("type") or "").lower()
-        if kind == "application/ld+json":
+        if kind in ("application/ld+json", "application/json"):  # JSON-LD, and data blocks (link previews)
             if "</" in text or "<!--" in text:
                 found.append("a JSON-LD block holds markup")
             try:
