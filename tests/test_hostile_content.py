@@ -40,13 +40,19 @@ def render_cases(cases: list[hostile.Case], workdir: Path, content_root: Path) -
     paths = {case.name: case.write(folder) for case in cases}
     outcomes: dict[str, tuple[str, object]] = {}
     refused: dict[str, list] = {}
-    try:
-        rendered = render_files(list(paths.values()), content_root)
-    except ContentError as exc:
-        for problem in exc.problems:
-            refused.setdefault(Path(problem.path).stem, []).append(problem)
-        rendered = render_files([paths[name] for name in paths if name not in refused], content_root) \
-            if len(refused) < len(paths) else []
+    rendered: list = []
+    # Render what is left until a pass refuses nothing: an entry near the CPU limit can be
+    # refused in one pass and not the one before, and each refusal must still be clear.
+    while len(refused) < len(paths):
+        try:
+            rendered = render_files([paths[name] for name in paths if name not in refused], content_root)
+            break
+        except ContentError as exc:
+            before = len(refused)
+            for problem in exc.problems:
+                refused.setdefault(Path(problem.path).stem, []).append(problem)
+            if len(refused) == before:
+                raise
     for name, problems in refused.items():
         outcomes[name] = ("refused", problems)
     for shown, html in rendered:
