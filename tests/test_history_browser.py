@@ -31,7 +31,8 @@ def history_site(live_server, transactional_db, load, settings, tmp_path):
     first_paragraph_end = body.index("\n\n", 1)
     body = (body[:first_paragraph_end] + " Most people feel better within a week." + body[first_paragraph_end:]
             + f"\n\n## A new section for the test\n\nCall your team at once if you feel dizzy [@{new_source}].\n")
-    front += "\nchanges:\n  - date: 2026-12-03\n    note: Added advice on when to call your care team."
+    note = "\n  - date: 2026-12-04\n    note: Added advice on when to call your care team."
+    front = front.replace("\nchanges:", "\nchanges:" + note, 1) if "\nchanges:" in front else front + "\nchanges:" + note
     path.write_text(front + "\n---\n" + body, encoding="utf-8")
     load(folder)
     return live_server.url
