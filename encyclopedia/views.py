@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
-from . import reference_filter
 from .handouts import handout_context
 from .previews.links import link_previews
 from .models import (
-    Category, Citation, Entry, GlossaryTerm, Link, Redirect, Reference, RemovedEntry, TimelineStep, page_fields_of,
+    Category, Entry, GlossaryTerm, Link, Redirect, RemovedEntry, TimelineStep, page_fields_of,
 )
 from .readers import popular
 
@@ -43,20 +41,6 @@ def home(request):
         "overview": overview,
         "entry_count": len(entries),
     })
-
-
-def entry_index(request):
-    letters: OrderedDict[str, list] = OrderedDict()
-    for entry in _entries(request).listing().select_related("category").order_by("title"):
-        letter = entry.title[:1].upper()
-        letters.setdefault(letter if letter.isalpha() else "#", []).append(entry)
-    return render(request, "encyclopedia/entry_index.html", {"letters": letters})
-
-
-def category_detail(request, key):
-    category = get_object_or_404(Category, key=key)
-    entries = list(_entries(request).listing().filter(category=category).order_by("title"))
-    return render(request, "encyclopedia/category_detail.html", {"category": category, "entries": entries})
 
 
 def _related(entry: Entry, visible, topic: list[Entry]) -> list[Entry]:
@@ -133,16 +117,6 @@ def glossary(request):
         letter = term.term[:1].upper()
         letters.setdefault(letter if letter.isalpha() else "#", []).append(term)
     return render(request, "encyclopedia/glossary.html", {"letters": letters, "terms": terms})
-
-
-def reference_index(request):
-    visible = _entries(request)
-    citations = (Citation.objects.filter(entry__in=visible).select_related("entry").defer(*page_fields_of("entry"))
-                 .order_by("entry__title"))
-    references = Reference.objects.prefetch_related(Prefetch("citations", queryset=citations))
-    chosen = reference_filter.type_filter(request)
-    return render(request, "encyclopedia/reference_index.html", {
-        "references": reference_filter.filtered(references, chosen), "filter": chosen})
 
 
 def about(request):
