@@ -156,8 +156,8 @@ def _also_called(highlighter: Highlighter, entry: _Shown, covered: int) -> SafeS
     """The alias that holds more of the searched words than the title does, marked."""
     best, best_count = "", covered
     for alias in entry.aliases or []:
-        if highlighter.firsts.isdisjoint(terms(str(alias))):
-            continue
+        if len(highlighter.reachable(terms(str(alias)))) <= best_count:
+            continue  # cannot hold more of the searched words than the best so far
         spans = highlighter.spans(str(alias))
         count = len(frozenset().union(*(span.slots for span in spans))) if spans else 0
         if count > best_count:

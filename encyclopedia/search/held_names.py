@@ -60,8 +60,10 @@ def name_credit(plan: Plan, backend) -> dict[int, float]:
     names = held_names(plan)
     credit: dict[int, float] = {}
     documents = max(plan.documents, 1)
-    for key in sorted(names, key=lambda key: (-len(key.split()), key))[:MAX_NAMES]:
-        df = min(documents, len(backend.matching([Alternative(tuple(key.split()))], "names")))
+    keys = sorted(names, key=lambda key: (-len(key.split()), key))[:MAX_NAMES]
+    frequencies = backend.counts_in([[Alternative(tuple(key.split()))] for key in keys], "names")
+    for key, frequency in zip(keys, frequencies):
+        df = min(documents, frequency)
         idf = math.log(1 + (documents - df + 0.5) / (df + 0.5))
         for entry_id in names[key]:
             credit[entry_id] = max(credit.get(entry_id, 0.0), NAME_WEIGHT * idf)

@@ -56,13 +56,10 @@ def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:
     """For each slot: entry → the weight of the best place it matches."""
     per_slot = []
     for slot in plan.slots:
-        best: dict[int, float] = {}
-        # Lightest place first, so a better place overwrites; a slot no entry uses asks nothing.
+        # A slot no entry uses asks nothing.
         phrases = any(len(alternative.terms) > 1 for alternative in slot.alternatives)
         places = _fields(plan, slot.df, backend.phrase_limit if phrases else BODY_SCAN_LIMIT) if slot.df else ()
-        for name, weight in places:
-            best.update(dict.fromkeys(backend.matching(slot.alternatives, name), weight))
-        per_slot.append(best)
+        per_slot.append(backend.best_places(slot.alternatives, places) if places else {})
     return per_slot
 
 
@@ -70,10 +67,7 @@ def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
     if plan.phrase is None or not all(slot.df for slot in plan.slots):
         return
     total_idf = sum(slot.idf for slot in plan.slots)
-    bonus: dict[int, float] = {}
-    for name, weight in _fields(plan, min(slot.df for slot in plan.slots), backend.phrase_limit):
-        for entry_id in backend.matching([plan.phrase], name):
-            bonus[entry_id] = max(bonus.get(entry_id, 0.0), weight)
+    bonus = backend.best_places([plan.phrase], _fields(plan, min(slot.df for slot in plan.slots), backend.phrase_limit))
     for entry_id, weight in bonus.items():
         scores[entry_id] = scores.get(entry_id, 0.0) + PHRASE_BONUS * total_idf * weight
 

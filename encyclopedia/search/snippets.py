@@ -25,9 +25,9 @@ SUMMARY_CHARS = 320
 BODY_SCAN_CHARS = 16_000
 CHUNK_CHARS = 1_500
 ENOUGH_SLOTS = 3  # a body window showing this many of the searched words is good enough
-LOOKAHEAD_CHARS = 3_000  # how far past the first marked word a better window is looked for
+LOOKAHEAD_CHARS = 1_500  # how far past the first marked word a better window is looked for
 LEAD_CHARS = 70  # context shown before the first marked word of a window
-MAX_SPANS = 64  # marked words read before choosing the window (bounds the work on common words)
+MAX_SPANS = 32  # marked words read before choosing the window (bounds the work on common words)
 _UNSEEN = object()
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+(?=[.,;:!?)](?:\s|$))")
 
@@ -62,6 +62,15 @@ class Highlighter:
             slots = self.singles.get(term, set()).union(*(slots for _, slots in self.phrases.get(term, ())))
             for slot in slots:
                 self.parts.setdefault(slot, set()).add(written_part(term))
+
+    def reachable(self, terms) -> set[int]:
+        """The most slots text made of ``terms`` can mark: a cheap bound, read before :meth:`spans`."""
+        slots: set[int] = set()
+        for term in terms:
+            slots.update(self.singles.get(term, ()))
+            for _, phrase_slots in self.phrases.get(term, ()):
+                slots.update(phrase_slots)
+        return slots
 
     def first_position(self, text: str, slots: frozenset[int]) -> int | None:
         """No earlier than where the first word marked for one of ``slots`` can be in ``text``;

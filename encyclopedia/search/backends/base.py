@@ -42,6 +42,19 @@ class SearchBackend:
         """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         raise NotImplementedError
 
+    def best_places(self, alternatives, places) -> dict[int, float]:
+        """Entry → the weight of the weightiest of ``places`` ((field, weight), lightest first)
+        where it matches any alternative.  One ``matching`` per place here; a backend that can
+        answer in one statement does."""
+        best: dict[int, float] = {}
+        for name, weight in places:  # lightest first, so a better place overwrites
+            best.update(dict.fromkeys(self.matching(alternatives, name), weight))
+        return best
+
+    def counts_in(self, groups, field: str) -> list[int]:
+        """For each group of alternatives, how many entries match one of them in ``field``."""
+        return [len(self.matching(alternatives, field)) for alternatives in groups]
+
     def count(self, alternatives) -> int:
         """How many entries match any alternative anywhere."""
         raise NotImplementedError

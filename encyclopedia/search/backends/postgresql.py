@@ -122,6 +122,31 @@ class PostgreSQLBackend(SearchBackend):
             rows = rows.order_by("entry_id")[:limit]
         return list(rows.values_list("entry_id", flat=True))
 
+    def best_places(self, alternatives, places) -> dict[int, float]:
+        """One statement for all the places: each match's weightiest place, from a ``CASE``."""
+        heaviest_first = sorted(places, key=lambda place: -place[1])
+        tests = [(f"{_column(name)} @@ %s::tsquery", query_literal(alternatives, name), weight)
+                 for name, weight in heaviest_first]
+        cases = " ".join(f"WHEN {test} THEN %s" for test, _, _ in tests)
+        where = " OR ".join(test for test, _, _ in tests)
+        params = [value for _, literal, weight in tests for value in (literal, weight)]
+        params += [literal for _, literal, _ in tests]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT entry_id, CASE {cases} END FROM {TABLE} WHERE {where}", params)
+            return {entry_id: float(weight) for entry_id, weight in cursor.fetchall()}
+
+    def counts_in(self, groups, field: str) -> list[int]:
+        """One statement: a ``count(*) FILTER`` per group over the rows matching any of them."""
+        if not groups:
+            return []
+        column = _column(field)
+        literals = [query_literal(alternatives, field) for alternatives in groups]
+        counts = ", ".join(f"count(*) FILTER (WHERE {column} @@ %s::tsquery)" for _ in literals)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {counts} FROM {TABLE} WHERE {column} @@ %s::tsquery",
+                           [*literals, query_literal([a for alternatives in groups for a in alternatives], field)])
+            return list(cursor.fetchone())
+
     def count(self, alternatives) -> int:
         """Checking a phrase reads each candidate's whole tsvector (its word positions), so when
         plain alternatives are mixed in, the rows they match are counted from the index alone and
