@@ -75,45 +75,59 @@ def setup(url: str) -> None:
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+START_DAY = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def version_texts(rng: random.Random, title: str, numbers: range) -> list[tuple[int, str, str]]:
+    """(number, source, page body) of successive versions; each after the first changes a few words of one
+    paragraph."""
+    parts = body(rng)
+    texts = []
+    for index, number in enumerate(numbers):
+        if index:
+            section = rng.randrange(len(parts))
+            paragraph_index = rng.randrange(len(parts[section]))
+            words = parts[section][paragraph_index].split(" ")
+            words[rng.randrange(min(len(words), 40))] = rng.choice(WORDS)
+            parts[section][paragraph_index] = " ".join(words)
+        html = html_of(parts)
+        texts.append((number, f"---\ntitle: {title}\n---\n" + html, html))
+    return texts
+
+
+def add_versions(histories, numbers: range, rng: random.Random, *, digest_last: bool = True) -> None:
+    """Insert synthetic versions ``numbers`` of each history (texts stored once); inside a transaction.
+    ``digest_last``: the last of ``numbers`` gets its readable digest, as a newest version may have."""
+    from encyclopedia.history.models import EntryVersion, StoredText, text_digest
+    from encyclopedia.history.readable import readable_digest
+
+    rows = []
+    for history in histories:
+        texts = version_texts(rng, history.title, numbers)
+        stored = StoredText.objects.ensure([text for _n, source, html in texts for text in (source, html)])
+        for number, source, html in texts:
+            rows.append(EntryVersion(
+                history=history, number=number, title=history.title,
+                loaded_at=START_DAY + dt.timedelta(days=30 * number),
+                notes=[[f"2024-01-{(number % 28) + 1:02d}", f"Change {number}."]],
+                source_id=stored[text_digest(source)], body_id=stored[text_digest(html)],
+                readable_digest=readable_digest(html, history.title) if digest_last and number == numbers[-1] else ""))
+    EntryVersion.objects.bulk_create(rows, batch_size=1000)
+
+
 def insert(entries: int, versions: int, seed: int = 1) -> float:
     from django.db import transaction
 
-    from encyclopedia.history.models import EntryHistory, EntryVersion, StoredText
-    from encyclopedia.history.readable import readable_digest
+    from encyclopedia.history.models import EntryHistory
 
     rng = random.Random(seed)
     started = time.perf_counter()
-    start_day = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     for first in range(0, entries, 100):
         with transaction.atomic():
             histories = EntryHistory.objects.bulk_create([
-                EntryHistory(slug=f"entry-{n:05d}", title=f"Entry {n}", started_at=start_day)
+                EntryHistory(slug=f"entry-{n:05d}", title=f"Entry {n}", started_at=START_DAY)
                 for n in range(first, min(first + 100, entries))])
-            rows = []
-            for history in histories:
-                parts = body(rng)
-                texts = []
-                for number in range(1, versions + 1):
-                    if number > 1:  # a few words of one paragraph change
-                        section = rng.randrange(len(parts))
-                        index = rng.randrange(len(parts[section]))
-                        words = parts[section][index].split(" ")
-                        words[rng.randrange(min(len(words), 40))] = rng.choice(WORDS)
-                        parts[section][index] = " ".join(words)
-                    html = html_of(parts)
-                    source = f"---\ntitle: {history.title}\n---\n" + html
-                    texts.append((number, source, html))
-                stored = StoredText.objects.ensure([text for _n, source, html in texts for text in (source, html)])
-                from encyclopedia.history.models import text_digest
-
-                for number, source, html in texts:
-                    rows.append(EntryVersion(
-                        history=history, number=number, title=history.title,
-                        loaded_at=start_day + dt.timedelta(days=30 * number),
-                        notes=[[f"2024-01-{(number % 28) + 1:02d}", f"Change {number}."]],
-                        source_id=stored[text_digest(source)], body_id=stored[text_digest(html)],
-                        readable_digest=readable_digest(html, history.title) if number == versions else ""))
-            EntryVersion.objects.bulk_create(rows, batch_size=1000)
+            add_versions(histories, range(1, versions + 1), rng)
         if first and first % 2000 == 0:
             print(f"  {first} entries inserted", flush=True)
     return time.perf_counter() - started
