@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import strip_tags
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 
 from ..search.engine import search as run_search
 from . import content, schemas
@@ -39,21 +39,21 @@ def _page_url(request: HttpRequest, number: int) -> str:
 def entry_list(request, page: str | None = None):
     number = _page_number(page)
     if number is None:
-        return 400, {"detail": f"`page` must be a whole number, 1 or more, not `{page}`"}
+        return Status(400, {"detail": f"`page` must be a whole number, 1 or more, not `{page}`"})
     entries = content.visible_entries().select_related("category").only(
         "slug", "title", "summary", "reviewed", "draft", "category__key").order_by("title", "slug")
     count = entries.count()
     last = max(1, -(-count // PAGE_SIZE))
     if number > last:
-        return 404, {"detail": f"there are {last} page(s) of entries; page {number} does not exist"}
+        return Status(404, {"detail": f"there are {last} page(s) of entries; page {number} does not exist"})
     start = (number - 1) * PAGE_SIZE
-    return 200, {
+    return Status(200, {
         "count": count,
         "next": _page_url(request, number + 1) if number < last else None,
         "previous": _page_url(request, number - 1) if number > 1 else None,
         "licence": content.LICENCE,
         "entries": [content.entry_summary(entry) for entry in entries[start:start + PAGE_SIZE]],
-    }
+    })
 
 
 @api.get("/entries/{slug}/", response={200: schemas.EntryDetail, 404: schemas.Problem},
@@ -61,8 +61,8 @@ def entry_list(request, page: str | None = None):
 def entry_detail(request, slug: str):
     entry = content.visible_entries().select_related("category").filter(slug=slug).first()
     if entry is None:
-        return 404, {"detail": f"no entry `{slug}`"}
-    return 200, content.entry_detail(entry)
+        return Status(404, {"detail": f"no entry `{slug}`"})
+    return Status(200, content.entry_detail(entry))
 
 
 @api.get("/glossary/", response=schemas.GlossaryList, url_name="glossary", summary="Every glossary term")
@@ -82,15 +82,15 @@ def references(request):
          summary="Search, ranked as on the site (first 20 results)")
 def search(request, q: str = ""):
     if len(q) > MAX_QUERY:
-        return 400, {"detail": f"`q` is at most {MAX_QUERY} characters"}
+        return Status(400, {"detail": f"`q` is at most {MAX_QUERY} characters"})
     results = run_search(q, 1)
 
     def hit(slug, title, url, snippet=""):
         return {"slug": slug, "title": strip_tags(title), "url": content.absolute(url), "snippet": strip_tags(snippet)}
 
-    return 200, {
+    return Status(200, {
         "query": results.query,
         "count": results.total,
         "go_to": [hit(item["url"].strip("/").split("/")[-1], item["title"], item["url"]) for item in results.go_to],
         "results": [hit(item.slug, item.title, item.url, item.snippet) for item in results.hits],
-    }
+    })
