@@ -17,6 +17,11 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+# Measure the code as it is deployed: Python caches each module's bytecode.  A shell that sets
+# PYTHONDONTWRITEBYTECODE makes every child process compile every module from source, which
+# costs a reload more than the reload's own work (0.4 s of 0.8 s for a no-change reload).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # bench/http.py bears the standard library's name `http`: keep this folder after the standard

@@ -15,18 +15,24 @@ from django.urls import reverse
 from django.urls.converters import SlugConverter
 
 ENTRY_URL_NAME = "entry-detail"
+PAGES_URLCONF = "immunoref.page_urls"  # every page's address, without importing the API
 _SLUG = re.compile(SlugConverter.regex)  # what the URL accepts and never quotes
 _MARKER = "slug-marker-0"
 
 
+def page_url(name: str, args=()) -> str:
+    """``reverse()`` of a page's URL name (any address but the API's)."""
+    return reverse(name, args=args, urlconf=PAGES_URLCONF)
+
+
 def entry_url(slug: str) -> str:
-    return reverse(ENTRY_URL_NAME, args=[slug])
+    return page_url(ENTRY_URL_NAME, [slug])
 
 
 def slug_url_maker(name: str) -> Callable[[str], str]:
     """``reverse(name, args=[slug])`` for many slugs: one reverse, then string joins."""
-    prefix, _, suffix = reverse(name, args=[_MARKER]).partition(_MARKER)
-    return lambda slug: prefix + slug + suffix if _SLUG.fullmatch(slug) else reverse(name, args=[slug])
+    prefix, _, suffix = page_url(name, [_MARKER]).partition(_MARKER)
+    return lambda slug: prefix + slug + suffix if _SLUG.fullmatch(slug) else page_url(name, [slug])
 
 
 def entry_url_maker() -> Callable[[str], str]:

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from django.urls import reverse
 
 from .dependencies import dependencies_of
-from .addresses import entry_url_maker
+from .addresses import entry_url_maker, page_url
 from .errors import ContentError
 from .fields import SEEN_BY_OTHERS
 from .loader import read_changed, read_content
@@ -145,7 +144,7 @@ def build_context(content: ContentSet, section_ids: dict[str, list[str]],
         for slug in content.entries:  # a slug always wins over another entry's title or alias
             aliases[fold_name(slug)] = slug
     return RenderContext(targets=targets, aliases=aliases, references=dict(content.references),
-                         glossary=tuple(content.glossary), glossary_url=reverse("glossary"))
+                         glossary=tuple(content.glossary), glossary_url=page_url("glossary"))
 
 
 def _scan(content: ContentSet, last: dict[str, StoredEntry], glossary_hash: str, force: bool,

@@ -25,13 +25,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.urls import reverse
 
 from .datafiles import DATA_FILES
 from .loader import entry_files
 from . import parse_cache
 from .rendering import renderer_fingerprint
-from .addresses import entry_url_maker
+from .addresses import entry_url_maker, page_url
 
 FORMAT = 1
 RACY_NS = 2_000_000_000  # a stamp is trusted only if the file was last changed this long before the load began
@@ -76,7 +75,7 @@ def content_files(root: Path) -> dict[str, Path]:
 def code_marks() -> dict[str, str]:
     """What stored HTML was made with: reading code, rendering code, and the addresses it links to."""
     return {"reader": parse_cache.reader_fingerprint(), "renderer": renderer_fingerprint(),
-            "urls": entry_url_maker()("slug-marker-0") + " " + reverse("glossary")}
+            "urls": entry_url_maker()("slug-marker-0") + " " + page_url("glossary")}
 
 
 def file_stamps(prepared) -> dict:

@@ -5,7 +5,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import listings, offline, views
-from .api.endpoints import api
 from .api.views import api_documentation
 from .clinical import infobutton
 from .feeds import RecentEntriesFeed
@@ -32,7 +31,6 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search-suggest"),
     path("api/v1/", api_documentation, name="api-docs"),
-    path("api/v1/", api.urls),
     path("infobutton/", infobutton.infobutton, name="infobutton"),
     path("infobutton/entries/<slug:system>/<str:code>/", infobutton.infobutton_list, name="infobutton-list"),
         path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "letters": listings.LetterSitemap}}, name="sitemap"),

@@ -1,9 +1,14 @@
-"""The project's URLs: the encyclopedia's (``encyclopedia/urls.py``) and its error pages."""
+"""The project's URLs: the pages (``immunoref/page_urls.py``), then the open API, and the error pages."""
 
-from django.urls import include, path
+from django.urls import path
+
+from encyclopedia.api.endpoints import api
+
+from .page_urls import urlpatterns as page_patterns
 
 urlpatterns = [
-    path("", include("encyclopedia.urls")),
+    *page_patterns,  # first: the API's documentation page at /api/v1/ is one of them
+    path("api/v1/", api.urls),
 ]
 
 handler400 = "encyclopedia.views.bad_request"

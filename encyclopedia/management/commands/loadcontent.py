@@ -12,6 +12,9 @@ from encyclopedia.sync import database_ready
 
 class Command(BaseCommand):
     help = "Read, check, render and store every entry in the content folder (all or nothing)."
+    # The system checks import every URL module, the API's library among them, which costs
+    # more than a reload with nothing to do; the server, the tests and `manage.py check` run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", default=None, help="the content folder (default: IMMUNOREF_CONTENT_DIR or content/)")
