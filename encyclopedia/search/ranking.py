@@ -52,22 +52,23 @@ def _fields(plan: Plan, df: int, scan_limit: int = BODY_SCAN_LIMIT):
     return PLACES[1:] if df > scan_limit else PLACES
 
 
-def _best_fields(plan: Plan, backend) -> list[dict[int, float]]:
-    """For each slot: entry → the weight of the best place it matches."""
-    per_slot = []
+def _best_fields(plan: Plan, backend) -> tuple[list[dict[int, float]], dict[int, float]]:
+    """For each slot, and for the whole query as a phrase: entry → the weight of the best place
+    it matches (one backend call for all of them)."""
+    asks = []
     for slot in plan.slots:
         # A slot no entry uses asks nothing.
         phrases = any(len(alternative.terms) > 1 for alternative in slot.alternatives)
         places = _fields(plan, slot.df, backend.phrase_limit if phrases else BODY_SCAN_LIMIT) if slot.df else ()
-        per_slot.append(backend.best_places(slot.alternatives, places) if places else {})
-    return per_slot
+        asks.append((slot.alternatives, places))
+    if plan.phrase is not None and all(slot.df for slot in plan.slots):
+        asks.append(([plan.phrase], _fields(plan, min(slot.df for slot in plan.slots), backend.phrase_limit)))
+    found = backend.best_places_each(asks)
+    return found[:len(plan.slots)], (found[len(plan.slots)] if len(found) > len(plan.slots) else {})
 
 
-def _phrase_bonus(plan: Plan, backend, scores: dict[int, float]) -> None:
-    if plan.phrase is None or not all(slot.df for slot in plan.slots):
-        return
+def _add_phrase_bonus(plan: Plan, bonus: dict[int, float], scores: dict[int, float]) -> None:
     total_idf = sum(slot.idf for slot in plan.slots)
-    bonus = backend.best_places([plan.phrase], _fields(plan, min(slot.df for slot in plan.slots), backend.phrase_limit))
     for entry_id, weight in bonus.items():
         scores[entry_id] = scores.get(entry_id, 0.0) + PHRASE_BONUS * total_idf * weight
 
@@ -78,13 +79,13 @@ def rank(plan: Plan, backend, *, first: list[int], offset: int, limit: int,
     ``credit`` (entry → score) is added to the entries' scores."""
     if plan.empty or plan.documents == 0:
         return Ranking(first[offset:offset + limit], len(first))
-    per_slot = _best_fields(plan, backend)
+    per_slot, phrase_bonus = _best_fields(plan, backend)
     scores: dict[int, float] = {}
     for slot, best in zip(plan.slots, per_slot):
         idf = slot.idf
         for entry_id, weight in best.items():
             scores[entry_id] = scores.get(entry_id, 0.0) + idf * weight
-    _phrase_bonus(plan, backend, scores)
+    _add_phrase_bonus(plan, phrase_bonus, scores)
     for entry_id, extra in (credit or {}).items():
         scores[entry_id] = scores.get(entry_id, 0.0) + extra
     any_of = plan.any_of()

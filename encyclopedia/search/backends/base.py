@@ -51,6 +51,10 @@ class SearchBackend:
             best.update(dict.fromkeys(self.matching(alternatives, name), weight))
         return best
 
+    def best_places_each(self, asks) -> list[dict[int, float]]:
+        """:meth:`best_places` for each (alternatives, places) of ``asks``, in order ({} for no places)."""
+        return [self.best_places(alternatives, places) if places else {} for alternatives, places in asks]
+
     def counts_in(self, groups, field: str) -> list[int]:
         """For each group of alternatives, how many entries match one of them in ``field``."""
         return [len(self.matching(alternatives, field)) for alternatives in groups]

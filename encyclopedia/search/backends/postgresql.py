@@ -123,17 +123,29 @@ class PostgreSQLBackend(SearchBackend):
         return list(rows.values_list("entry_id", flat=True))
 
     def best_places(self, alternatives, places) -> dict[int, float]:
-        """One statement for all the places: each match's weightiest place, from a ``CASE``."""
-        heaviest_first = sorted(places, key=lambda place: -place[1])
-        tests = [(f"{_column(name)} @@ %s::tsquery", query_literal(alternatives, name), weight)
-                 for name, weight in heaviest_first]
-        cases = " ".join(f"WHEN {test} THEN %s" for test, _, _ in tests)
-        where = " OR ".join(test for test, _, _ in tests)
-        params = [value for _, literal, weight in tests for value in (literal, weight)]
-        params += [literal for _, literal, _ in tests]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT entry_id, CASE {cases} END FROM {TABLE} WHERE {where}", params)
-            return {entry_id: float(weight) for entry_id, weight in cursor.fetchall()}
+        return self.best_places_each([(alternatives, places)])[0]
+
+    def best_places_each(self, asks) -> list[dict[int, float]]:
+        """One statement for every ask: a ``SELECT`` per ask (each match's weightiest place, from
+        a ``CASE``), joined by ``UNION ALL`` and told apart by the ask's index."""
+        selects, params = [], []
+        for index, (alternatives, places) in enumerate(asks):
+            if not places:
+                continue
+            tests = [(f"{_column(name)} @@ %s::tsquery", query_literal(alternatives, name), weight)
+                     for name, weight in sorted(places, key=lambda place: -place[1])]
+            cases = " ".join(f"WHEN {test} THEN %s" for test, _, _ in tests)
+            selects.append(f"(SELECT {index}, entry_id, CASE {cases} END FROM {TABLE} "
+                           f"WHERE {' OR '.join(test for test, _, _ in tests)})")
+            params += [value for _, literal, weight in tests for value in (literal, weight)]
+            params += [literal for _, literal, _ in tests]
+        found: list[dict[int, float]] = [{} for _ in asks]
+        if selects:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(selects), params)
+                for index, entry_id, weight in cursor.fetchall():
+                    found[index][entry_id] = float(weight)
+        return found
 
     def counts_in(self, groups, field: str) -> list[int]:
         """One statement: a ``count(*) FILTER`` per group over the rows matching any of them."""
