@@ -5,7 +5,8 @@ speed for a static file of the same size.
 
 Loads content/ into a fresh database, starts gunicorn as `make run` does and nginx with
 deploy/nginx.conf (TLS off, tests/services.py) in front; a second server block in the
-same nginx serves the entry page's HTML saved as a plain file.  wrk (one thread) asks
+same nginx serves the entry page's HTML saved as a plain file, with the same access log as
+the site's server block (the shipped ``immunoref_private`` format).  wrk (one thread) asks
 for each in turn, with keep-alive.  Targets: entry page >= 0.9 x the static file's
 requests/s, p99 <= the static file's p99 + 5 ms.
 """
@@ -51,7 +52,9 @@ def main() -> int:
             (nginx.folder / "static").mkdir()
             (nginx.folder / "static" / "page.html").write_bytes(page)
             nginx.site_config = nginx_site_config(nginx.port, nginx.upstream, nginx.folder) + (
-                f"\nserver {{ listen 127.0.0.1:{static_port}; access_log off; root {nginx.folder}/static; }}\n")
+                f"\nserver {{ listen 127.0.0.1:{static_port}; root {nginx.folder}/static;\n"
+                # logged as the site's requests are (the shipped format), so both pay the same per request
+                f"  access_log {nginx.folder}/static.access.log immunoref_private; }}\n")
             with nginx:
                 for _ in range(5):
                     bench_http.urllib.request.urlopen(f"{nginx.url}{ENTRY}").read()
