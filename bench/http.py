@@ -225,14 +225,17 @@ class SlowClients:
                     self.failed += 1
 
 
+ENTRY_LINK = re.compile(r'href="(/entries/[a-z0-9-]+/)"')
+
+
 def pick_urls(server: Server, search_word: str) -> list[tuple[str, str]]:
     home = server.get("/")
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+\.css)"', home)
     index = server.get("/entries/")
-    slugs = re.findall(r'href="(/entries/[a-z0-9-]+/)"', index)
+    slugs = ENTRY_LINK.findall(index)
     letters = re.findall(r'href="(/a-z/[^/"]+/)"', index)
     if not slugs and letters:  # a large site lists its entries one letter to a page
-        slugs = re.findall(r'href="(/entries/[a-z0-9-]+/)"', server.get(letters[0]))
+        slugs = ENTRY_LINK.findall(server.get(letters[0]))
     entry = "/entries/cytokine-release-syndrome/" if "/entries/cytokine-release-syndrome/" in slugs else slugs[0]
     return [("stylesheet (static)", stylesheet.group(1) if stylesheet else "/static/encyclopedia/site.css"),
             ("home", "/"), ("entry page", entry), ("A-Z index", "/entries/"),

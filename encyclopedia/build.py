@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-
 from .dependencies import dependencies_of
 from .addresses import entry_url_maker, page_url
 from .errors import ContentError

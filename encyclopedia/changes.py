@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from .datafiles import DATA_FILES
 from .loader import entry_files
 from . import parse_cache

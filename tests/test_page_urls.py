@@ -7,12 +7,12 @@ from django.urls import get_resolver, reverse
 from encyclopedia.addresses import PAGES_URLCONF, entry_url, page_url
 
 
-def _named_patterns(resolver, prefix=""):
+def _named_patterns(resolver):
     for pattern in resolver.url_patterns:
         if hasattr(pattern, "url_patterns"):
             if pattern.namespace:  # a namespaced include (none among the pages)
                 continue
-            yield from _named_patterns(pattern, prefix)
+            yield from _named_patterns(pattern)
         elif pattern.name:
             yield pattern.name, len(pattern.pattern.converters)
 

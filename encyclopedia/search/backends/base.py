@@ -42,18 +42,18 @@ class SearchBackend:
         """Ids of the entries matching in ``field``, in id order (the first ``limit`` only, if given)."""
         raise NotImplementedError
 
-    def best_places(self, alternatives, places) -> dict[int, float]:
-        """Entry → the weight of the weightiest of ``places`` ((field, weight), lightest first)
-        where it matches any alternative.  One ``matching`` per place here; a backend that can
-        answer in one statement does."""
-        best: dict[int, float] = {}
-        for name, weight in places:  # lightest first, so a better place overwrites
-            best.update(dict.fromkeys(self.matching(alternatives, name), weight))
-        return best
-
     def best_places_each(self, asks) -> list[dict[int, float]]:
-        """:meth:`best_places` for each (alternatives, places) of ``asks``, in order ({} for no places)."""
-        return [self.best_places(alternatives, places) if places else {} for alternatives, places in asks]
+        """For each (alternatives, places) of ``asks``, in order: entry → the weight of the
+        weightiest of ``places`` ((field, weight), lightest first) where it matches any
+        alternative ({} for no places).  One ``matching`` per place here; a backend that can
+        answer in one statement does."""
+        found = []
+        for alternatives, places in asks:
+            best: dict[int, float] = {}
+            for name, weight in places:  # lightest first, so a better place overwrites
+                best.update(dict.fromkeys(self.matching(alternatives, name), weight))
+            found.append(best)
+        return found
 
     def counts_in(self, groups, field: str) -> list[int]:
         """For each group of alternatives, how many entries match one of them in ``field``."""

@@ -122,9 +122,6 @@ class PostgreSQLBackend(SearchBackend):
             rows = rows.order_by("entry_id")[:limit]
         return list(rows.values_list("entry_id", flat=True))
 
-    def best_places(self, alternatives, places) -> dict[int, float]:
-        return self.best_places_each([(alternatives, places)])[0]
-
     def best_places_each(self, asks) -> list[dict[int, float]]:
         """One statement for every ask: a ``SELECT`` per ask (each match's weightiest place, from
         a ``CASE``), joined by ``UNION ALL`` and told apart by the ask's index."""
