@@ -40,6 +40,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     options = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    # Ctrl-C stops the stack even when this was started with SIGINT ignored (a background job of
+    # a non-interactive shell, such as `make test &`): Python keeps an inherited SIG_IGN.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     shown_host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
     started: list = []
     gunicorn = None
