@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from tests.serving import ROOT, Database, Server, manage
 from tests.test_faults import TOPICS, VERSIONS, load_command, versions_in, write_version
@@ -68,3 +69,29 @@ def test_every_page_read_during_loads_shows_one_complete_content_version(databas
     assert not mixed, f"{len(mixed)} of {READS} pages mixed two loads, e.g. {mixed[:3]}"
     assert len(loads) >= 2, "the loads did not overlap the reads"
     assert {found.pop() for _path, found in seen} == set(VERSIONS)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's isolation levels")
+def test_a_page_reads_at_repeatable_read_and_writes_afterwards_keep_read_committed():
+    from django.db import transaction
+
+    from encyclopedia.snapshot import page_snapshot
+
+    def level() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            return cursor.fetchone()[0]
+
+    for _ in range(2):  # the connection is put back each time
+        with page_snapshot():
+            assert level() == "repeatable read"
+            assert level() == "repeatable read"
+        with transaction.atomic():  # a load's or a POST's own transaction
+            assert level() == "read committed"
+    with pytest.raises(ZeroDivisionError):
+        with page_snapshot():
+            assert level() == "repeatable read"
+            1 / 0
+    with transaction.atomic():
+        assert level() == "read committed"

@@ -28,7 +28,10 @@ ENOUGH_SLOTS = 3  # a body window showing this many of the searched words is goo
 LOOKAHEAD_CHARS = 1_500  # how far past the first marked word a better window is looked for
 LEAD_CHARS = 70  # context shown before the first marked word of a window
 MAX_SPANS = 32  # marked words read before choosing the window (bounds the work on common words)
+MIN_PIECE = 2  # a one-letter piece ("t") is in too many words to be worth finding
 _UNSEEN = object()
+_APOSTROPHES = "'’ʼ"  # as WORD_PATTERN joins them
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['’ʼ](?=[^\W_])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+(?=[.,;:!?)](?:\s|$))")
 
 
@@ -62,6 +65,11 @@ class Highlighter:
             slots = self.singles.get(term, set()).union(*(slots for _, slots in self.phrases.get(term, ())))
             for slot in slots:
                 self.parts.setdefault(slot, set()).add(written_part(term))
+        # Where every word that can start a mark holds a piece of 3 letters or more, only the
+        # words holding one are looked at (see :meth:`_words`); otherwise every word is.
+        pieces = {written_part(term) for term in self.firsts}
+        self.pieces = None if not pieces or any(p is None or len(p) < MIN_PIECE or not p.isascii() for p in pieces) \
+            else sorted(pieces)
 
     def reachable(self, terms) -> set[int]:
         """The most slots text made of ``terms`` can mark: a cheap bound, read before :meth:`spans`."""
@@ -126,10 +134,14 @@ class Highlighter:
         stop_at = limit
         done = looked = False
         while chunk_start < stop_at:  # a chunk at a time, so that reading can stop early
+            # Read no further than the first space after ``stop_at``: a word starting before
+            # it is marked in full, and nothing after it is read.
+            end = text.find(" ", stop_at, limit) if stop_at < limit else -1
+            end = limit if end < 0 else end
             chunk_end = -1
-            if limit - chunk_start > CHUNK_CHARS * 1.5:
-                chunk_end = text.find(" ", chunk_start + CHUNK_CHARS, limit)
-            chunk_end = limit if chunk_end < 0 else chunk_end
+            if end - chunk_start > CHUNK_CHARS * 1.5:
+                chunk_end = text.find(" ", chunk_start + CHUNK_CHARS, end)
+            chunk_end = end if chunk_end < 0 else chunk_end
             for span in self._chunk_spans(text, chunk_start, chunk_end, limit):
                 if span.start >= stop_at:
                     return found
@@ -146,9 +158,32 @@ class Highlighter:
             chunk_start = chunk_end
         return found
 
+    def _words(self, text: str, start: int, end: int):
+        """The words of ``text[start:end]`` that can start a mark, in order, as ``WORD_PATTERN``
+        finds them: in plain ASCII text, only those holding one of the pieces (found by
+        ``str.find``, far faster than going through every word) or an apostrophe (which
+        :func:`.text.word_terms` drops, so a piece may span it); otherwise all of them."""
+        if self.pieces is None or NON_ASCII_LETTER.search(text, start, end):
+            return WORD_PATTERN.finditer(text, start, end)
+        lowered = text[start:end].lower()  # the same length: the text has no letter outside ASCII
+        found: set[int] = set()
+        for piece in self.pieces:
+            position = lowered.find(piece)
+            while position >= 0:
+                found.add(start + position)
+                position = lowered.find(piece, position + len(piece))
+        for mark in _APOSTROPHE.finditer(text, start + 1, end):
+            found.add(mark.start() - 1)  # the letter before an apostrophe inside a word
+        words = {}
+        for position in sorted(found):
+            first = _token_start(text, position, start)
+            if first not in words and (match := WORD_PATTERN.match(text, first, end)):
+                words[first] = match
+        return words.values()
+
     def _chunk_spans(self, text: str, start: int, end: int, limit: int):
         relevant, firsts = self.relevant, self.firsts
-        for match in WORD_PATTERN.finditer(text, start, end):
+        for match in self._words(text, start, end):
             raw = match.group()
             terms = relevant.get(raw, _UNSEEN)
             if terms is _UNSEEN:  # each distinct word is made into terms once per search
@@ -158,6 +193,20 @@ class Highlighter:
                 span = self._match_at(text, Word(terms, match.start(), match.end()), limit)
                 if span:
                     yield span
+
+
+def _token_start(text: str, position: int, floor: int) -> int:
+    """Where the word holding the letter at ``position`` starts, as ``WORD_PATTERN`` reads from
+    ``floor``: back over letters and digits, and over an apostrophe between two of them."""
+    while position > floor:
+        before = text[position - 1]
+        if before.isalnum():
+            position -= 1
+        elif before in _APOSTROPHES and position - 2 >= floor and text[position - 2].isalnum():
+            position -= 2
+        else:
+            break
+    return position
 
 
 def _word_start(text: str, position: int) -> int:
