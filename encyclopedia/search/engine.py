@@ -1,9 +1,10 @@
 """``search(query, page)``: the results page's data, the same on every database.
 
 A few small queries per search: the vocabulary and synonyms for the words typed
-(:mod:`.query`), the matches per field and a count (:mod:`.ranking`), exact names for
-"Go to", and one query for the entries shown (plus their body text only when their
-summary cannot show why they matched).  Nothing about the person searching is kept
+(:mod:`.query`), the names for "Go to" and the names a query holds, in one
+(:mod:`.held_names`), the matches per field and a count (:mod:`.ranking`), and one
+query for the entries shown (plus their body text only when their summary cannot show
+why they matched).  Nothing about the person searching is kept
 or logged.
 """
 
@@ -13,14 +14,12 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.safestring import SafeString
 
-from ..addresses import entry_url, entry_url_maker, slug_url_maker
+from ..addresses import entry_url_maker, slug_url_maker
 from ..models import Entry
 from .backends import NAME_WEIGHT, get_backend
-from .held_names import name_credit
-from .models import SearchName
+from .held_names import find_names, name_credit
 from .query import Plan, plan as make_plan
 from .ranking import is_common, rank
 from .snippets import Highlighter, Snippet, body_snippet, marked, summary_snippet
@@ -98,25 +97,6 @@ def _int(value, default: int, low: int, high: int) -> int:
     except (TypeError, ValueError):
         return default
     return max(low, min(high, number))
-
-
-def exact_names(*keys: str) -> list[tuple[int, str, str, str]]:
-    """(entry id, title, url, name matched) for entries named exactly by the first of ``keys``
-    that names any, titles first."""
-    keys = tuple(dict.fromkeys(key for key in keys if key))
-    if not keys:
-        return []
-    rows = (SearchName.objects.filter(key__in=keys, start=True, entry__draft=False)
-            .annotate(order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
-                                 output_field=IntegerField()))
-            .order_by("order", "words", "entry__title")
-            .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:20])
-    best = min((keys.index(key) for key, *_ in rows), default=None)
-    seen: dict[int, tuple[int, str, str, str]] = {}
-    for key, entry_id, title, slug, display in rows:
-        if keys.index(key) == best:
-            seen.setdefault(entry_id, (entry_id, title, entry_url(slug), display))
-    return list(seen.values())
 
 
 def _slot_terms(plan: Plan) -> list[tuple[int, tuple[str, ...], bool]]:
@@ -222,10 +202,10 @@ def search(query: str, page=1, page_size=PAGE_SIZE, *, _correcting: bool = False
     if plan.empty:
         results.searchable = False
         return results
-    exact = exact_names(plan.key, plan.corrected_key, plan.telling_key)
-    results.go_to = [{"title": title, "url": url, "name": name} for _, title, url, name in exact[:3]]
-    first = [entry_id for entry_id, *_ in exact]
-    credit = name_credit(plan, backend)
+    names = find_names(plan, plan.key, plan.corrected_key, plan.telling_key)
+    results.go_to = [{"title": title, "url": url, "name": name} for _, title, url, name in names.exact[:3]]
+    first = [entry_id for entry_id, *_ in names.exact]
+    credit = name_credit(plan, names.held, backend)
     ranking = rank(plan, backend, first=first, offset=(page - 1) * page_size, limit=page_size, credit=credit)
     if not ranking.ids and ranking.total and page > 1:
         results.page = page = max(1, math.ceil(ranking.total / page_size))

@@ -11,14 +11,22 @@ An entry holding such a name is credited with the name weight times how telling 
 is: its inverse document frequency as a phrase among titles and aliases.  So "CAR T",
 which nearly every entry is named with, adds almost nothing, and "can I have CAR T" a
 lot.  Bounded: names of up to ``MAX_NAME_WORDS`` terms, ``MAX_KEYS`` candidate keys, and
-the ``MAX_NAMES`` longest names found are weighed (one small query each).
+the ``MAX_NAMES`` longest names found are weighed (one small query for all of them).
+
+The same statement reads the names for "Go to" (:func:`find_names`): the entries named
+exactly by the whole query, so a search asks for names once.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
+from django.db.models import Case, IntegerField, Value, When
+
+from ..addresses import entry_url
 from .backends import NAME_WEIGHT
+from .lookups import AnyOf  # noqa: F401  (registers ``__any_of``)
 from .models import SearchName
 from .query import Alternative, Plan
 
@@ -26,6 +34,8 @@ MAX_NAME_WORDS = 8
 MAX_GAP = 1  # other words allowed inside a held name
 MAX_KEYS = 400
 MAX_NAMES = 4
+MAX_EXACT = 20
+MAX_HELD = 200
 
 
 def candidate_keys(plan: Plan) -> list[str]:
@@ -42,22 +52,44 @@ def candidate_keys(plan: Plan) -> list[str]:
     return list(keys)[:MAX_KEYS]
 
 
-def held_names(plan: Plan) -> dict[str, set[int]]:
-    """Name key → the published entries named so, for the names the query holds."""
-    keys = candidate_keys(plan) if plan.units else []
+@dataclass
+class Names:
+    exact: list[tuple[int, str, str, str]] = field(default_factory=list)  # (entry id, title, url, name matched)
+    held: dict[str, set[int]] = field(default_factory=dict)  # name key → the entries named so
+
+
+def find_names(plan: Plan, *exact_keys: str) -> Names:
+    """The entries named exactly by the first of ``exact_keys`` that names any, titles first; and
+    the names the query holds (:func:`candidate_keys`).  One statement for both."""
+    exact_keys = tuple(dict.fromkeys(key for key in exact_keys if key))
+    held_keys = candidate_keys(plan) if plan.units else []
+    keys = list(dict.fromkeys([*exact_keys, *held_keys]))
     if not keys:
-        return {}
-    found: dict[str, set[int]] = {}
-    rows = (SearchName.objects.filter(key__in=keys, start=True, entry__draft=False)
-            .values_list("key", "entry_id")[:200])
-    for key, entry_id in rows:
-        found.setdefault(key, set()).add(entry_id)
-    return found
+        return Names()
+    exact_first = [When(key__any_of=exact_keys, then=Value(0))] if exact_keys else []
+    rows = (SearchName.objects.filter(key__any_of=keys, start=True, entry__draft=False)
+            .annotate(exact=Case(*exact_first, default=Value(1), output_field=IntegerField()),
+                      order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
+                                 output_field=IntegerField()))
+            .order_by("exact", "order", "words", "entry__title")
+            .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:MAX_EXACT + MAX_HELD])
+    exact_rows = [row for row in rows if row[0] in exact_keys][:MAX_EXACT]
+    best = min((exact_keys.index(key) for key, *_ in exact_rows), default=None)
+    names = Names()
+    seen: dict[int, tuple[int, str, str, str]] = {}
+    for key, entry_id, title, slug, display in exact_rows:
+        if exact_keys.index(key) == best:
+            seen.setdefault(entry_id, (entry_id, title, entry_url(slug), display))
+    names.exact = list(seen.values())
+    wanted = set(held_keys)
+    for key, entry_id, *_ in [row for row in rows if row[0] in wanted][:MAX_HELD]:
+        names.held.setdefault(key, set()).add(entry_id)
+    return names
 
 
-def name_credit(plan: Plan, backend) -> dict[int, float]:
-    """Entry → the credit for the names of it the query holds (the best one counts)."""
-    names = held_names(plan)
+def name_credit(plan: Plan, names: dict[str, set[int]], backend) -> dict[int, float]:
+    """Entry → the credit for the names of it the query holds (``names``: :attr:`Names.held`);
+    the best one counts."""
     credit: dict[int, float] = {}
     documents = max(plan.documents, 1)
     keys = sorted(names, key=lambda key: (-len(key.split()), key))[:MAX_NAMES]

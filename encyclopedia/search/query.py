@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Value
 
 from ..bulk import chunks
+from .lookups import AnyOf  # noqa: F401  (registers ``__any_of``)
 from .models import SearchIndexState, SearchSynonym, SearchTerm
 from .text import WORD_PATTERN, clean_query, is_stop_word, joined_compounds, word_terms
 from .typos import Correction, corrections
@@ -140,7 +141,7 @@ def _synonym_slots(plan: Plan, wanted: list[int]) -> dict[int, Slot]:
                              (positions[start][1], positions[end - 1][1]))
     if not spans:
         return {}
-    matching_groups = SearchSynonym.objects.filter(key__in=list(spans)).values("group")
+    matching_groups = SearchSynonym.objects.filter(key__any_of=list(spans)).values("group")
     groups: dict[str, set[str]] = {}  # every name of every group one of the spans is in (one query)
     for key, group in SearchSynonym.objects.filter(group__in=matching_groups).values_list("key", "group"):
         groups.setdefault(group, set()).add(key)

@@ -164,18 +164,17 @@ class PostgreSQLBackend(SearchBackend):
         plain = [alternative for alternative in alternatives if alternative not in phrases]
         if not phrases or not plain:
             return self._count(query_literal(alternatives))
-        found = set(self.matching(plain, "body"))
         loose = [dataclasses.replace(alternative, phrase=False) for alternative in phrases]  # & instead of <->
-        rest = sorted(set(self.matching(loose, "body")) - found)
-        if not rest:
-            return len(found)
         with connection.cursor() as cursor:
-            # MATERIALIZED: fetch these rows by id first; otherwise the planner checks the phrase
-            # on every row the GIN index offers and filters by id afterwards.
-            cursor.execute(f"WITH candidates AS MATERIALIZED (SELECT everything FROM {TABLE} WHERE entry_id = ANY(%s)) "
-                           f"SELECT count(*) FROM candidates WHERE everything @@ %s::tsquery",
-                           [rest, query_literal(phrases)])
-            return len(found) + cursor.fetchone()[0]
+            # One statement: the plain matches and the rows with every word of a phrase come from
+            # the index; MATERIALIZED keeps the planner from checking the phrase (reading word
+            # positions) on any other row.
+            cursor.execute(f"WITH plain AS MATERIALIZED (SELECT entry_id FROM {TABLE} WHERE everything @@ %s::tsquery), "
+                           f"rest AS MATERIALIZED (SELECT everything FROM {TABLE} WHERE everything @@ %s::tsquery "
+                           f"AND entry_id NOT IN (SELECT entry_id FROM plain)) "
+                           f"SELECT (SELECT count(*) FROM plain) + (SELECT count(*) FROM rest WHERE everything @@ %s::tsquery)",
+                           [query_literal(plain), query_literal(loose), query_literal(phrases)])
+            return cursor.fetchone()[0]
 
     @staticmethod
     def _count(literal: str) -> int:
