@@ -68,10 +68,10 @@ def find_names(plan: Plan, *exact_keys: str) -> Names:
         return Names()
     exact_first = [When(key__any_of=exact_keys, then=Value(0))] if exact_keys else []
     rows = (SearchName.objects.filter(key__any_of=keys, start=True, entry__draft=False)
-            .annotate(exact=Case(*exact_first, default=Value(1), output_field=IntegerField()),
+            .annotate(exact_order=Case(*exact_first, default=Value(1), output_field=IntegerField()),
                       order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
                                  output_field=IntegerField()))
-            .order_by("exact", "order", "words", "entry__title")
+            .order_by("exact_order", "order", "words", "entry__title")
             .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:MAX_EXACT + MAX_HELD])
     exact_rows = [row for row in rows if row[0] in exact_keys][:MAX_EXACT]
     best = min((exact_keys.index(key) for key, *_ in exact_rows), default=None)
