@@ -121,6 +121,24 @@ class PageWatch:
             self.problems.append(f"security policy: {text}")
 
 
+def watched_page(browser, url: str):
+    """For a fixture to ``yield from``: a desktop-sized page at ``url`` whose script errors and
+    security-policy violations (``page.watch``) fail the test once it is done."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.goto(url)
+    yield page
+    problems = page.watch.problems
+    context.close()
+    assert not problems
+
+
+def preview(page):
+    """The one preview box the site's script shows (citations, glossary terms, cross-links)."""
+    return page.locator("#ir-preview")
+
+
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the loaded page (injected through DevTools, as the CSP forbids
     inline scripts and the page must not be loosened for the test)."""

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser_kit import PUBLIC_BASE_URL, PageWatch, browser, page_types, run_axe, describe_violations, shipped_site  # noqa: F401
+from tests.browser_kit import PUBLIC_BASE_URL, browser, describe_violations, page_types, preview, run_axe, shipped_site, watched_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ENTRY = "/entries/car-t-cells/"
@@ -13,18 +13,7 @@ ENTRY = "/entries/car-t-cells/"
 
 @pytest.fixture
 def page(browser, shipped_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    page.goto(shipped_site + ENTRY)
-    yield page
-    problems = page.watch.problems
-    context.close()
-    assert not problems
-
-
-def preview(page):
-    return page.locator("#ir-preview")
+    yield from watched_page(browser, shipped_site + ENTRY)
 
 
 def test_hovering_a_citation_previews_the_full_reference_until_the_pointer_leaves(page):

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.browser_kit import PageWatch, browser, describe_violations, run_axe, shipped_site  # noqa: F401
+from tests.browser_kit import PageWatch, browser, describe_violations, preview, run_axe, shipped_site, watched_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ENTRY = "/entries/icans/"  # links to cytokine-release-syndrome, car-t-cells and daily-life-after-car-t#driving
@@ -17,18 +17,7 @@ WHOLE_LINK = "a.xref[href='/entries/cytokine-release-syndrome/']"
 
 @pytest.fixture
 def page(browser, shipped_site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    page.goto(shipped_site + ENTRY)
-    yield page
-    problems = page.watch.problems
-    context.close()
-    assert not problems
-
-
-def preview(page):
-    return page.locator("#ir-preview")
+    yield from watched_page(browser, shipped_site + ENTRY)
 
 
 def test_hovering_a_cross_link_previews_the_entry_and_stays_while_hovered(page):
