@@ -21,7 +21,6 @@ p95 <= 20 ms at 10,000 entries on SQLite.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -32,22 +31,9 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-# Run as ``python bench/search.py``, this folder comes first on the path, where a module
-# may share a name with the standard library's (bench/http.py): take it off the path and
-# load the two helpers by file.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
-
-
-def _helper(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _helper("harness")
-synthetic = _helper("synthetic")
+sys.path.insert(0, str(BENCH))
+import harness  # noqa: E402  (it puts bench/ after the standard library, as bench/http.py bears its name)
+import synthetic  # noqa: E402
 
 QUERIES = [
     "CRS", "GvHD", "leukaferesis", "car-t", "car t cells", "kymriah", "chemo before the cells", "leukemia",
