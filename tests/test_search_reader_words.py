@@ -5,6 +5,8 @@ explains.  The same tests run on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from encyclopedia.search import search
 
@@ -84,9 +86,6 @@ def test_a_changed_glossary_definition_is_searchable_after_the_next_load(loaded,
 
 
 def test_a_long_question_reads_its_names_once_and_still_finds_the_alias_and_the_exact_name(loaded):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     question = "please tell me how long does the car-t infusion take for someone like me who is worried"
     with CaptureQueriesContext(connection) as queries:
         slugs = _slugs(question)

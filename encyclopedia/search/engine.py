@@ -4,8 +4,7 @@ A few small queries per search: the vocabulary and synonyms for the words typed
 (:mod:`.query`), the names for "Go to" and the names a query holds, in one
 (:mod:`.held_names`), the matches per field and a count (:mod:`.ranking`), and one
 query for the entries shown (plus their body text only when their summary cannot show
-why they matched).  Nothing about the person searching is kept
-or logged.
+why they matched).  Nothing about the person searching is kept or logged.
 """
 
 from __future__ import annotations

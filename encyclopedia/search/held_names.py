@@ -26,7 +26,6 @@ from django.db.models import Case, IntegerField, Value, When
 
 from ..addresses import entry_url
 from .backends import NAME_WEIGHT
-from .lookups import AnyOf  # noqa: F401  (registers ``__any_of``)
 from .models import SearchName
 from .query import Alternative, Plan
 
@@ -67,12 +66,12 @@ def find_names(plan: Plan, *exact_keys: str) -> Names:
     if not keys:
         return Names()
     exact_first = [When(key__any_of=exact_keys, then=Value(0))] if exact_keys else []
-    rows = (SearchName.objects.filter(key__any_of=keys, start=True, entry__draft=False)
-            .annotate(exact_order=Case(*exact_first, default=Value(1), output_field=IntegerField()),
-                      order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
-                                 output_field=IntegerField()))
-            .order_by("exact_order", "order", "words", "entry__title")
-            .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:MAX_EXACT + MAX_HELD])
+    rows = list(SearchName.objects.filter(key__any_of=keys, start=True, entry__draft=False)
+                .annotate(exact_order=Case(*exact_first, default=Value(1), output_field=IntegerField()),
+                          order=Case(When(kind=SearchName.TITLE, then=Value(0)), default=Value(1),
+                                     output_field=IntegerField()))
+                .order_by("exact_order", "order", "words", "entry__title")
+                .values_list("key", "entry_id", "entry__title", "entry__slug", "display")[:MAX_EXACT + MAX_HELD])
     exact_rows = [row for row in rows if row[0] in exact_keys][:MAX_EXACT]
     best = min((exact_keys.index(key) for key, *_ in exact_rows), default=None)
     names = Names()

@@ -21,6 +21,8 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from . import lookups  # noqa: F401  (registers ``__any_of``, used on the keys below)
+
 # A vocabulary row as corrections read it (typos.corrections, backend.similar_terms).
 TERM_COLUMNS = ("term", "display", "entries", "names", "skeleton")
 

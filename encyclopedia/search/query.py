@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Value
 
 from ..bulk import chunks
-from .lookups import AnyOf  # noqa: F401  (registers ``__any_of``)
 from .models import SearchIndexState, SearchSynonym, SearchTerm
 from .text import WORD_PATTERN, clean_query, is_stop_word, joined_compounds, word_terms
 from .typos import Correction, corrections
